@@ -1,0 +1,23 @@
+"""policykg: privacy policies (English and Japanese) into a DPV knowledge graph of data flows.
+
+Everything the command line does is a function here::
+
+    import policykg
+    r = policykg.extract_file("examples/policies/inagora-onemall.en.txt")
+    [(f.recipient.organization, [d.label for d in f.data]) for f in r.flows]
+
+    report = policykg.build(["examples/policies"], "out/store",
+                            manifest="examples/policies/manifest.csv")
+    store = policykg.Store("out/store", read_only=True)
+    policykg.overlap(store, min_controllers=2)      # rows: organisation, category, controllers, data
+    g = policykg.to_networkx(policykg.flows(store)) # a networkx MultiDiGraph
+    store.query("SELECT ...")                       # any SPARQL 1.1 query
+"""
+from .build import build
+from .extract import PolicyResult, ReadError, extract_file, extract_text
+from .graph.analytics import blast_radius, company_overlap, flows, overlap, to_networkx
+from .graph.store import Store
+
+__version__ = "0.1.0"
+__all__ = ["extract_text", "extract_file", "build", "Store", "overlap", "blast_radius", "flows",
+           "company_overlap", "to_networkx", "PolicyResult", "ReadError", "__version__"]

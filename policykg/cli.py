@@ -1,0 +1,258 @@
+"""The policykg command line: parses options, calls the library, prints."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+DEFAULT_STORE = "policykg-store"
+
+
+def _err(msg: str) -> None:
+    click.echo(f"policykg: error: {msg}", err=True)
+
+
+class Failed(click.ClickException):
+    """An error already explained in one line; exits with status 1."""
+    exit_code = 1
+
+    def show(self, file=None):
+        _err(self.message)
+
+
+def _store_opt(f):
+    return click.option("--store", "store", default=DEFAULT_STORE, show_default=True, metavar="DIR",
+                        help="Store folder.")(f)
+
+
+def _open_store(path: str, read_only: bool = True):
+    from .graph.store import Store, StoreError
+    try:
+        return Store(path, read_only=read_only)
+    except StoreError as exc:
+        raise Failed(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policykg")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.pass_context
+def main(ctx, debug):
+    """Turn privacy policies into a knowledge graph of data flows (DPV/RDF)."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--controller", help="The controller's name, for a policy that names none.")
+@click.option("--format", "fmt", type=click.Choice(["json", "ttl", "jsonld", "nt"]), default="json", show_default=True)
+@click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
+def extract(paths, controller, fmt, max_bytes):
+    """Extract flows from policy files and print them (folders are walked)."""
+    from .build import iter_policy_files
+    from .extract import ReadError, extract_file
+    results, failed = [], 0
+    for path in iter_policy_files(paths):
+        try:
+            results.append(extract_file(path, controller=controller, max_bytes=max_bytes))
+        except ReadError as exc:
+            _err(f"{path}: {exc}")
+            failed += 1
+    if fmt == "json":
+        click.echo(json.dumps({"policies": [r.to_dict() for r in results]}, ensure_ascii=False, indent=1))
+    else:
+        from .graph.serialize import results_to_rdf
+        sys.stdout.flush()
+        click.echo(results_to_rdf(results, fmt), nl=False)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_store_opt
+@click.option("--manifest", type=click.Path(dir_okay=False), help="CSV: file, language, controller.")
+@click.option("--force", is_flag=True, help="Re-extract policies whose text is unchanged.")
+@click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
+def build(paths, store, manifest, force, max_bytes):
+    """Extract policies and store each as a named graph."""
+    from .build import build as run_build, iter_policy_files, read_manifest
+    man = None
+    if manifest:
+        try:
+            man = read_manifest(manifest)
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(f"--manifest: {exc}") from None
+    files = list(iter_policy_files(paths))
+    st = _open_store(store, read_only=False)
+    with click.progressbar(length=len(files), label="Building", show_eta=True, show_pos=True,
+                           file=sys.stderr) as bar:
+        report = run_build(files, st, manifest=man, force=force, max_bytes=max_bytes,
+                           progress=lambda _p: bar.update(1))
+    n_pol = st.count_policies()
+    st.close()
+    for f in report.failed:
+        _err(f"{f.path}: {f.reason}")
+    click.echo(f"stored {report.stored} policies ({report.skipped} unchanged, {len(report.failed)} failed) in {store}: "
+               f"{report.flows} flows to {len(report.recipients)} named organisations; the store holds {n_pol} policies")
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@_store_opt
+@click.option("--file", "qfile", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--named", help="Run a named query (see 'policykg queries').")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query variable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--update", is_flag=True, help="Allow a SPARQL UPDATE.")
+def query(sparql, store, qfile, named, params, fmt, update):
+    """Run a SPARQL query over every policy in the store."""
+    from .graph import queries as q
+    given = [x for x in (sparql, qfile, named) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --named")
+    if qfile:
+        try:
+            with open(qfile, encoding="utf-8") as fh:
+                sparql = fh.read()
+        except OSError as exc:
+            raise click.UsageError(f"--file: {qfile}: {exc.strerror}") from None
+    elif named:
+        try:
+            sparql = q.get(named)
+        except q.QueryError as exc:
+            raise click.UsageError(str(exc)) from None
+    bindings = {}
+    for p in params:
+        if "=" not in p:
+            raise click.UsageError(f"--param {p!r}: expected NAME=VALUE")
+        k, v = p.split("=", 1)
+        bindings[k.strip().lstrip("?$")] = v
+    is_upd = q.is_update(sparql)
+    if is_upd and not update:
+        raise Failed("this is a SPARQL UPDATE; the store is opened read-only (add --update to change it)")
+    st = _open_store(store, read_only=not is_upd)
+    try:
+        if is_upd:
+            st.update(sparql)
+            click.echo("update done")
+            return
+        res = st.query(sparql, bindings or None)
+        _print_results(res, fmt)
+    except SyntaxError as exc:
+        raise Failed(f"query syntax: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise Failed(f"query failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        st.close()
+
+
+def _print_results(res, fmt: str) -> None:
+    import pyoxigraph as ox
+    from .graph.queries import rows
+    if fmt in ("json", "csv") and isinstance(res, ox.QuerySolutions):
+        f = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.CSV
+        data = res.serialize(format=f)
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    if fmt in ("json", "csv") and isinstance(res, ox.QueryBoolean):
+        click.echo(json.dumps({"head": {}, "boolean": bool(res)}) if fmt == "json" else str(bool(res)).lower())
+        return
+    names, rs = rows(bool(res) if isinstance(res, ox.QueryBoolean) else res)
+    _print_table(names, rs)
+
+
+def _print_table(names: list[str], rs: list[dict]) -> None:
+    def cell(v):
+        s = "" if v is None else str(v)
+        s = s.replace("\n", " ")
+        return s if len(s) <= 60 else s[:57] + "..."
+    widths = {n: max([len(n)] + [len(cell(r[n])) for r in rs]) for n in names}
+    click.echo("  ".join(n.ljust(widths[n]) for n in names).rstrip())
+    click.echo("  ".join("-" * widths[n] for n in names))
+    for r in rs:
+        click.echo("  ".join(cell(r[n]).ljust(widths[n]) for n in names).rstrip())
+    click.echo(f"({len(rs)} rows)")
+
+
+@main.command("queries")
+def list_queries():
+    """List the named queries."""
+    from .graph import queries as q
+    for name in q.named():
+        click.echo(f"{name:16} {q.describe(name)}")
+
+
+@main.command()
+@_store_opt
+@click.option("--min-controllers", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def overlap(store, min_controllers, fmt):
+    """Recipient organisations that several companies share, most-shared first."""
+    from .graph.analytics import overlap as run
+    st = _open_store(store)
+    rs = run(st, min_controllers)
+    st.close()
+    if fmt == "json":
+        click.echo(json.dumps(rs, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        from .graph.export import csv_text
+        click.echo(csv_text([{**r, "controllers": "; ".join(r["controllers"]), "data": "; ".join(r["data"])} for r in rs],
+                            ["organization", "category", "controllers", "data"]), nl=False)
+    else:
+        _print_table(["organization", "category", "companies", "controllers", "data"],
+                     [{**r, "companies": len(r["controllers"]), "controllers": ", ".join(r["controllers"]),
+                       "data": ", ".join(r["data"])} for r in rs])
+
+
+@main.command()
+@_store_opt
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--hide-unnamed", is_flag=True, help="Leave out unnamed recipients (law enforcement, advertisers).")
+def viz(store, output, hide_unnamed):
+    """Write the interactive cross-company page (one self-contained HTML file)."""
+    from .graph.viz import write_page
+    st = _open_store(store)
+    info = write_page(st, output, show_unnamed=not hide_unnamed)
+    st.close()
+    click.echo(f"wrote {output}: {info['companies']} companies, {info['recipients']} recipients, "
+               f"{info['bytes'] / 1024:.0f} KiB")
+
+
+@main.command()
+@_store_opt
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def export(store, fmt, output):
+    """Export the store: RDF, GraphML/GEXF, or a CSV of flows."""
+    from .graph.export import export as run
+    st = _open_store(store)
+    try:
+        run(st, fmt, output)
+    except OSError as exc:
+        raise Failed(f"{output}: {exc.strerror or exc}") from None
+    finally:
+        st.close()
+    click.echo(f"wrote {output} ({os.path.getsize(output) / 1024:.0f} KiB, {fmt})")
+
+
+def run() -> None:
+    """Entry point that turns any unexpected error into one line (``--debug`` shows the traceback)."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
+        if debug:
+            raise
+        _err(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        sys.exit(1)

@@ -1,0 +1,56 @@
+"""Find data categories, purposes and legal bases in spans of a policy."""
+from __future__ import annotations
+
+from .lexicon import UNSPECIFIED, Lexicon
+
+
+class Annotated:
+    """A policy text with every data-category, purpose and organisation phrase found once."""
+
+    def __init__(self, text: str, folded: str, lex: Lexicon):
+        self.text = text
+        self.lex = lex
+        self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri)
+        self.purposes = list(lex.purpose_matcher.finditer(text, folded))
+        self.legal = list(lex.legal_matcher.finditer(text, folded))
+        self.unnamed = list(lex.recipient_matcher.finditer(text, folded))  # (start, end, code)
+
+    @staticmethod
+    def _within(items, start: int, end: int, skip=()):
+        out = []
+        for a, b, key in items:
+            if a >= start and b <= end and not any(x <= a < y for x, y in skip):
+                out.append((a, b, key))
+        return out
+
+    def data_in(self, start: int, end: int, skip=()) -> list[str]:
+        """Data-category IRIs named in text[start:end], most specific first, no duplicates.
+
+        The unspecified category is dropped when anything more specific is there."""
+        found = []
+        for _a, _b, iri in self._within(self.data, start, end, skip):
+            if iri not in found:
+                found.append(iri)
+        if len(found) > 1 and UNSPECIFIED in found:
+            found.remove(UNSPECIFIED)
+        return found
+
+    def data_spans(self, start: int, end: int):
+        return self._within(self.data, start, end)
+
+    def purposes_in(self, start: int, end: int) -> list[str]:
+        out = []
+        for _a, _b, iri in self._within(self.purposes, start, end):
+            if iri not in out:
+                out.append(iri)
+        return out
+
+    def legal_in(self, start: int, end: int) -> list[str]:
+        out = []
+        for _a, _b, iri in self._within(self.legal, start, end):
+            if iri not in out:
+                out.append(iri)
+        return out
+
+    def unnamed_in(self, start: int, end: int):
+        return self._within(self.unnamed, start, end)

@@ -1,0 +1,429 @@
+"""Find the organisations a policy names, decide what each mention says, and build flows.
+
+A mention is a flow (the controller gives it data), a source (the controller gets
+data from it: social login), a condition ("we will not share ... except"), or
+nothing (a browser, an opt-out body, a link). The decision reads the sentence,
+then the list's lead-in, then the section heading.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .controller import _JA_NAME, _SUFFIX_NAME, _clean, is_controller_name
+from .datacats import Annotated
+from .lexicon import UNSPECIFIED, Lexicon
+from .model import Condition, DataItem, Evidence, Flow, Party, Source
+from .segment import Segmentation
+
+URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+_STOP_FIRST = {"the", "our", "by", "if", "when", "with", "contact", "from", "and", "please", "copyright", "all", "any",
+               "such", "this", "these", "those", "its", "their", "your", "in", "at", "of", "for", "to", "or", "as"}
+_GENERIC_UNKNOWN = re.compile(r"(?i)^(the )?(company|group|holding|holdings|corporation|inc|ltd|llc|limited|affiliates?)$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    sentence: int
+    org_id: str | None     # registry id; None for an organisation the registry does not know
+    name: str
+
+
+class Policy:
+    """One policy's text with its segmentation, annotations and helpers."""
+
+    def __init__(self, seg: Segmentation, ann: Annotated, lex: Lexicon, controller: Party):
+        self.seg, self.ann, self.lex, self.controller = seg, ann, lex, controller
+        self.text = seg.text
+        self._starts = [s.start for s in seg.sentences]
+        self.urls = [(m.start(), m.end()) for m in URL_RX.finditer(self.text)]
+        self._url_starts = [a for a, _ in self.urls]
+        self.section_end = self._section_ends()
+
+    def _section_ends(self) -> dict[int, int]:
+        ends, blocks = {}, self.seg.blocks
+        for i, b in enumerate(blocks):
+            if b.kind != "heading":
+                continue
+            j = i + 1
+            while j < len(blocks) and not (blocks[j].kind == "heading" and blocks[j].level <= b.level):
+                j += 1
+            ends[i] = j
+        return ends
+
+    def sentence_at(self, pos: int) -> int:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return max(i, 0)
+
+    def in_url(self, a: int, b: int) -> bool:
+        i = bisect.bisect_right(self._url_starts, a) - 1
+        return i >= 0 and self.urls[i][0] <= a < self.urls[i][1]
+
+    def stext(self, i: int) -> str:
+        return self.seg.sentence_text(i)
+
+    def evidence(self, i: int) -> Evidence:
+        s = self.seg.sentences[i]
+        return Evidence(text=self.text[s.start:s.end], start=s.start, end=s.end)
+
+    def lead_sentences(self, block: int) -> list[int]:
+        b = self.seg.blocks[block]
+        if b.kind != "item" or b.lead < 0:
+            return []
+        lead = self.seg.blocks[b.lead]
+        return lead.sentences[-1:] if lead.sentences else []
+
+    def headings(self, block: int) -> list[int]:
+        """Section heading blocks of a block, innermost first."""
+        out, h = [], self.seg.blocks[block].section
+        while h >= 0 and h not in out:
+            out.append(h)
+            h = self.seg.blocks[h].section
+        return out
+
+    def section_sentences(self, heading: int) -> list[int]:
+        out = []
+        for j in range(heading + 1, self.section_end.get(heading, heading + 1)):
+            out.extend(self.seg.blocks[j].sentences)
+        return out
+
+
+# ---------------------------------------------------------------- mentions
+
+def find_mentions(p: Policy) -> list[Mention]:
+    """Every organisation named outside URLs, registry names first, then unknown company names."""
+    text, lex = p.text, p.lex
+    reg = lex.registry
+    folded_case = _fold_keep_case(text)
+    lower = folded_case.lower() if len(folded_case.lower()) == len(folded_case) else folded_case
+    taken: list[tuple[int, int]] = []
+    out: list[Mention] = []
+    for a, b, (oid, weak) in reg.matcher.finditer(text, folded_case):
+        if p.in_url(a, b):
+            continue
+        org = reg.get(oid)
+        if weak and not _weak_confirmed(p, a, b, org, lower):
+            continue
+        out.append(Mention(a, b, p.sentence_at(a), oid, org.name))
+        taken.append((a, b))
+    for rx in (_SUFFIX_NAME, _JA_NAME):
+        for m in rx.finditer(text):
+            a, b = m.start(), m.end()
+            if p.in_url(a, b) or any(x < b and a < y for x, y in taken):
+                continue
+            name = _clean(m.group(0))
+            words = name.split()
+            while words and words[0].lower() in _STOP_FIRST:
+                words = words[1:]
+            name = " ".join(words)
+            if len(name) < 3 or _GENERIC_UNKNOWN.match(name):
+                continue
+            a = b - len(m.group(0).rstrip()) + (len(m.group(0).rstrip()) - len(name)) if name else a
+            org = reg.find_name(name)
+            out.append(Mention(a, b, p.sentence_at(a), org.id if org else None, org.name if org else name))
+            taken.append((a, b))
+    out.sort(key=lambda m: m.start)
+    return [m for m in out if not is_controller_name(m.name, p.controller)
+            and not (m.org_id and p.controller.organization and reg.get(m.org_id).name == p.controller.organization)]
+
+
+def _fold_keep_case(text: str) -> str:
+    from .phrases import fold
+    return fold(text, lower=False)
+
+
+def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:
+    """A weak alias ("Crypto", "Square") counts only alone on its line or with its domain nearby."""
+    blk = p.seg.blocks[p.seg.sentences[p.sentence_at(a)].block]
+    rest = (p.text[blk.content_start:a] + p.text[b:blk.end]).strip(" \t:-–—,.;()")
+    if not rest or re.fullmatch(r"(?i)[:\-–—\s]*(privacy policy|privacy notice|website|site)?[.\s]*", rest):
+        return True
+    window = lower[max(0, a - 300):b + 300]
+    return any(d.lower() in window for d in org.domains)
+
+
+# ---------------------------------------------------------------- deciding
+
+def _masked(p: Policy, sent: int, mentions: list[Mention]) -> str:
+    s = p.seg.sentences[sent]
+    t = p.text[s.start:s.end]
+    for m in sorted((m for m in mentions if s.start <= m.start < s.end), key=lambda m: -m.start):
+        t = t[:m.start - s.start] + "ORG" + t[min(m.end, s.end) - s.start:]
+    return t
+
+
+class Decider:
+    """Decide what each sentence says about the organisations it names."""
+
+    def __init__(self, p: Policy, mentions: list[Mention]):
+        self.p = p
+        self.mentions = mentions
+        self.cues = p.lex.cues
+        self._cache: dict[int, str] = {}
+
+    def masked(self, sent: int) -> str:
+        if sent not in self._cache:
+            self._cache[sent] = _masked(self.p, sent, self.mentions)
+        return self._cache[sent]
+
+    def has(self, cue: str, sent: int) -> bool:
+        return bool(self.cues[cue].search(self.masked(sent)))
+
+    def negated(self, sent: int) -> bool:
+        return self.has("negation", sent)
+
+    def decide(self, sent: int) -> tuple[str, list[int]]:
+        """('flow'|'source'|'condition'|'none', the sentences that say so)."""
+        p = self.p
+        block = p.seg.sentences[sent].block
+        if self.negated(sent):
+            return "condition", [sent]
+        if self.has("source", sent):
+            return "source", [sent]
+        strong = self.has("flow", sent)
+        topic = self.has("flow_topic", sent)
+        blocked = self.has("not_recipient", sent)
+        if strong or (topic and not blocked):
+            return "flow", [sent]
+        leads = p.lead_sentences(block)
+        for ls in leads:
+            if self.negated(ls):
+                return "condition", [ls, sent]
+            if self.has("source", ls):
+                return "source", [ls, sent]
+            if not blocked and (self.has("flow", ls) or self.has("flow_topic", ls)):
+                return "flow", [ls, sent]
+        if blocked:
+            return "none", []
+        for h in p.headings(block)[:2]:
+            hs = p.seg.blocks[h].sentences
+            if hs and self.cues["heading"].search(self.masked(hs[0])) and not self.has("source", hs[0]):
+                return "flow", [sent]
+        return "none", []
+
+
+# ---------------------------------------------------------------- building
+
+def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[str]:
+    ann = p.ann
+    s = p.seg.sentences[sent]
+    found = ann.data_in(s.start, s.end, skip)
+    if not found and sent > 0 and d.has("anaphora", sent):
+        prev = p.seg.sentences[sent - 1]
+        found = ann.data_in(prev.start, prev.end)
+    if not found or found == [UNSPECIFIED]:
+        blk = p.seg.blocks[s.block]
+        more = ann.data_in(blk.content_start, blk.end, skip)
+        found = more or found
+    if not found or found == [UNSPECIFIED]:
+        for c in ctx:
+            if c != sent:
+                cs = p.seg.sentences[c]
+                more = ann.data_in(cs.start, cs.end)
+                if more and more != [UNSPECIFIED]:
+                    found = more
+                    break
+    if not found or found == [UNSPECIFIED]:
+        for h in p.headings(s.block)[:2]:
+            sents = p.section_sentences(h)
+            if len(sents) > 40:
+                break
+            cued = [i for i in sents if (d.has("flow", i) or d.has("flow_topic", i)) and not d.negated(i)]
+            for group in (cued, sents):
+                acc: list[str] = []
+                for i in group:
+                    cs = p.seg.sentences[i]
+                    got = ann.data_in(cs.start, cs.end)
+                    if not got and i > 0 and d.has("anaphora", i):
+                        prev = p.seg.sentences[i - 1]
+                        got = ann.data_in(prev.start, prev.end)
+                    acc += [g for g in got if g not in acc]
+                if acc and acc != [UNSPECIFIED]:
+                    if len(acc) > 1 and UNSPECIFIED in acc:
+                        acc.remove(UNSPECIFIED)
+                    found = acc
+                    break
+            if found and found != [UNSPECIFIED]:
+                break
+    return found
+
+
+def _action(p: Policy, ctx: list[int], block: int, category: str | None) -> str:
+    texts = [p.stext(i) for i in ctx] + [p.stext(p.seg.blocks[h].sentences[0]) for h in p.headings(block)[:2]
+                                         if p.seg.blocks[h].sentences]
+    joined = "\n".join(texts)
+    if category == "government":
+        return "disclose-to-authorities"
+    for name, rx in p.lex.actions:
+        if name == "disclose-to-authorities":
+            continue
+        if rx.search(joined):
+            return name
+    return "share"
+
+
+def _purposes(p: Policy, ctx: list[int], block: int) -> list[str]:
+    out: list[str] = []
+    for i in ctx:
+        s = p.seg.sentences[i]
+        out += [x for x in p.ann.purposes_in(s.start, s.end) if x not in out]
+    if not out:
+        for h in p.headings(block)[:1]:
+            b = p.seg.blocks[h]
+            out += p.ann.purposes_in(b.content_start, b.end)
+    return out
+
+
+class FlowBuilder:
+    """Collects flows, sources and conditions, merging repeats of the same recipient."""
+
+    def __init__(self, p: Policy):
+        self.p = p
+        self.flows: dict[tuple, Flow] = {}
+        self.sources: dict[str, Source] = {}
+        self.conditions: dict[int, Condition] = {}
+
+    def _data_items(self, iris: list[str], inferred: bool = False) -> list[DataItem]:
+        out = []
+        for iri in iris:
+            c = self.p.lex.data.get(iri)
+            out.append(DataItem(label=c.label_en if c else iri.rsplit("#", 1)[-1], iri=iri, inferred=inferred))
+        return out
+
+    def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int], inferred=False):
+        key = (party.name, party.organization, action)
+        f = self.flows.get(key)
+        if f is None:
+            f = self.flows[key] = Flow(recipient=party, action=action)
+        have = {d.iri for d in f.data}
+        for item in self._data_items(data, inferred):
+            if item.iri not in have:
+                if item.iri == UNSPECIFIED and len(f.data) > 0:
+                    continue
+                f.data.append(item)
+                have.add(item.iri)
+        if len(f.data) > 1:
+            f.data = [x for x in f.data if x.iri != UNSPECIFIED]
+        pur = {x["iri"] for x in f.purposes}
+        for iri in purposes:
+            if iri not in pur:
+                c = self.p.lex.purposes.get(iri)
+                f.purposes.append({"label": c.label_en if c else iri.rsplit("#", 1)[-1], "iri": iri})
+                pur.add(iri)
+        self._add_evidence(f.evidence, ev)
+
+    def _add_evidence(self, evs: list[Evidence], sents: list[int]):
+        have = {(e.start, e.end) for e in evs}
+        for i in sents:
+            e = self.p.evidence(i)
+            if (e.start, e.end) not in have:
+                evs.append(e)
+                have.add((e.start, e.end))
+
+    def add_source(self, party: Party, data: list[str], ev: list[int]):
+        s = self.sources.get(party.name)
+        if s is None:
+            s = self.sources[party.name] = Source(source=party)
+        have = {d.iri for d in s.data}
+        s.data += [d for d in self._data_items(data) if d.iri not in have]
+        self._add_evidence(s.evidence, ev)
+
+    def add_condition(self, ev: list[int], recipient: str | None):
+        c = self.conditions.get(ev[0])
+        if c is None:
+            c = self.conditions[ev[0]] = Condition(text=self.p.stext(ev[0]))
+        if recipient and recipient not in c.recipients:
+            c.recipients.append(recipient)
+        self._add_evidence(c.evidence, ev)
+
+
+def party_for(p: Policy, m: Mention, category: str | None = None, country: str | None = None) -> Party:
+    reg = p.lex.registry
+    if m.org_id:
+        org = reg.get(m.org_id)
+        top = reg.top(m.org_id)
+        return Party(name=org.name, organization=top.name, category=org.category or top.category,
+                     country=org.country or top.country, parent=top.name if top.id != org.id else None, known=True)
+    return Party(name=m.name, organization=m.name, category=category or "other", country=country, known=False)
+
+
+def context_category(p: Policy, sents: list[int], block: int) -> str | None:
+    """The recipient category a context names ("payment processors", "配送会社")."""
+    spans = []
+    for i in sents:
+        s = p.seg.sentences[i]
+        spans += p.ann.unnamed_in(s.start, s.end)
+    if not spans:
+        for h in p.headings(block)[:1]:
+            b = p.seg.blocks[h]
+            spans += p.ann.unnamed_in(b.content_start, b.end)
+    return spans[0][2] if spans else None
+
+
+def build(p: Policy) -> FlowBuilder:
+    """Flows, sources and conditions of one policy."""
+    lex = p.lex
+    mentions = find_mentions(p)
+    d = Decider(p, mentions)
+    fb = FlowBuilder(p)
+    named_sents: set[int] = set()
+    cat_data = lex.category_data
+    for m in mentions:
+        org = lex.registry.get(m.org_id) if m.org_id else None
+        if org is not None and org.role != "recipient":
+            continue
+        blk = p.seg.sentences[m.sentence].block
+        if p.seg.blocks[blk].kind == "heading":
+            continue
+        kind, ctx = d.decide(m.sentence)
+        if kind == "none":
+            continue
+        skip = [(x.start, x.end) for x in mentions if x.sentence == m.sentence]
+        cat = None if org else context_category(p, ctx, blk)
+        party = party_for(p, m, cat)
+        if kind == "condition":
+            fb.add_condition(ctx, party.organization)
+            continue
+        data = _data_for(p, d, m.sentence, ctx, skip)
+        if kind == "source":
+            s = p.seg.sentences[m.sentence]
+            fb.add_source(party, p.ann.data_in(s.start, s.end, skip) or data, [m.sentence])
+            continue
+        inferred = False
+        if (not data or data == [UNSPECIFIED]) and party.category in cat_data:
+            data, inferred = cat_data[party.category], True
+        if not data:
+            data = [UNSPECIFIED]
+        purposes = _purposes(p, ctx, blk)
+        if not purposes and party.category in lex.category_purpose:
+            purposes = [lex.category_purpose[party.category]]
+        fb.add_flow(party, _action(p, ctx, blk, party.category), data, purposes, ctx, inferred)
+        named_sents.update(ctx)
+    _unnamed(p, d, fb, named_sents)
+    return fb
+
+
+def _unnamed(p: Policy, d: Decider, fb: FlowBuilder, named_sents: set[int]) -> None:
+    """Flows to recipients the policy names only by kind: "law enforcement", "payment processors"."""
+    lex = p.lex
+    for a, b, code in p.ann.unnamed:
+        sent = p.sentence_at(a)
+        if sent in named_sents or p.in_url(a, b):
+            continue
+        blk = p.seg.sentences[sent].block
+        if p.seg.blocks[blk].kind == "heading":
+            continue
+        kind, ctx = d.decide(sent)
+        if kind == "condition":
+            fb.add_condition(ctx, p.text[a:b])
+            continue
+        if kind != "flow" or not d.has("flow", sent):
+            continue
+        c = lex.recipient_cats.get(code)
+        party = Party(name=(c.label_en if c else p.text[a:b]), organization=None, category=code, country=None)
+        skip = [(a, b)]
+        data = _data_for(p, d, sent, ctx, skip) or [UNSPECIFIED]
+        fb.add_flow(party, _action(p, ctx, blk, code), data, _purposes(p, ctx, blk), ctx)

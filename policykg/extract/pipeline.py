@@ -1,0 +1,99 @@
+"""Extraction as a pipeline of small steps: read → language → segment → controller →
+annotate → flows → collected categories."""
+from __future__ import annotations
+
+import hashlib
+
+from .controller import find_controller
+from .datacats import Annotated
+from .flows import Decider, Policy, build, find_mentions
+from .language import detect_language
+from .lexicon import UNSPECIFIED, load
+from .model import Collected, Evidence, Party, PolicyResult
+from .phrases import fold
+from .read import DEFAULT_MAX_BYTES, Document, read_bytes, read_path
+from .segment import segment
+
+_MAX_EVIDENCE = 3
+
+
+def extract_text(text: str, source: str = "<text>", controller: str | None = None,
+                 language: str | None = None) -> PolicyResult:
+    """Extract flows from a policy's text.
+
+    >>> r = extract_text("Acme Inc. (\\"we\\") uses Stripe to process your credit card number.")
+    >>> r.controller.name, r.flows[0].recipient.organization, r.flows[0].data[0].label
+    ('Acme Inc.', 'Stripe', 'payment card number')
+    """
+    lex = load()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lang = language or detect_language(text)
+    seg = segment(text)
+    ctrl = find_controller(text, lex, controller)
+    ann = Annotated(text, fold(text), lex)
+    pol = Policy(seg, ann, lex, ctrl)
+    fb = build(pol)
+    result = PolicyResult(
+        source=source, language=lang, controller=ctrl,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), chars=len(text),
+        flows=list(fb.flows.values()), sources=list(fb.sources.values()),
+        conditions=list(fb.conditions.values()),
+    )
+    result.collected = collected(pol)
+    if not ctrl.country and lang == "ja":
+        ctrl.country = "JP"
+    return result
+
+
+def collected(p: Policy) -> list[Collected]:
+    """Data categories the policy says are collected, each with up to three sentences."""
+    cues = p.lex.cues
+    seg, ann = p.seg, p.ann
+    collect_headings = set()
+    for i, b in enumerate(seg.blocks):
+        if b.kind == "heading" and cues["collect"].search(p.text[b.content_start:b.end]):
+            collect_headings.add(i)
+    out: dict[str, Collected] = {}
+    for si, s in enumerate(seg.sentences):
+        spans = ann.data_spans(s.start, s.end)
+        if not spans:
+            continue
+        blk = seg.blocks[s.block]
+        t = p.text[s.start:s.end]
+        ok = bool(cues["collect"].search(t)) and not cues["negation"].search(t)
+        if not ok and blk.kind == "item" and blk.lead >= 0:
+            lead = seg.blocks[blk.lead]
+            ok = bool(cues["collect"].search(p.text[lead.content_start:lead.end]))
+        if not ok:
+            ok = any(h in collect_headings for h in p.headings(s.block)[:2])
+        if not ok:
+            continue
+        for _a, _b, iri in spans:
+            c = out.get(iri)
+            if c is None:
+                con = p.lex.data.get(iri)
+                c = out[iri] = Collected(label=con.label_en if con else iri, iri=iri)
+            if len(c.evidence) < _MAX_EVIDENCE and all(e.start != s.start for e in c.evidence):
+                c.evidence.append(Evidence(text=t, start=s.start, end=s.end))
+    if len(out) > 1:
+        out.pop(UNSPECIFIED, None)
+    return list(out.values())
+
+
+def extract_document(doc: Document, controller: str | None = None, language: str | None = None) -> PolicyResult:
+    r = extract_text(doc.text, source=doc.source, controller=controller, language=language)
+    r.encoding = doc.encoding
+    return r
+
+
+def extract_file(path: str, controller: str | None = None, language: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> PolicyResult:
+    """Read and extract one policy file (.txt, .html, .md). Raises ReadError for a bad file."""
+    return extract_document(read_path(path, max_bytes), controller=controller, language=language)
+
+
+def extract_bytes(data: bytes, source: str, controller: str | None = None) -> PolicyResult:
+    return extract_document(read_bytes(data, source), controller=controller)
+
+
+__all__ = ["extract_text", "extract_file", "extract_bytes", "extract_document", "Party"]

@@ -1,0 +1,166 @@
+"""Split a policy's text into blocks (headings, list items, paragraphs) and sentences.
+
+Every piece keeps its character offsets into the text. A list item knows its
+lead-in (the sentence that introduces the list) and every block its section heading.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BULLET = re.compile(r"^([ \t\u3000]*)([-*+•●○◦▪■□◆◇・※・]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|[①-⑳])[ \t\u3000]*")
+_MD_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+")
+_NUM_HEADING = re.compile(r"^[ \t\u3000]*(第?\d{1,2}(?:\.\d{1,2})*[.)条]?|\(\d{1,2}\)|（\d{1,2}）|[IVX]{1,5}\.|\[)[ \t\u3000]*")
+_END_PUNCT = tuple(".。:：;；,、!！")
+_ABBREV = re.compile(
+    r"(?:\b(?:Co|Ltd|Inc|Corp|Mr|Mrs|Ms|Dr|St|No|vs|etc|Jr|Sr|approx|incl|Dept|U\.S|U\.K|e\.g|i\.e|cf|al|Fig)\.|\b[A-Z]\.)$",
+)
+_SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"“'‘(\[]?[A-Z0-9])|[。！？](?:[」』）)]*)")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    block: int
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str                 # heading, item, para
+    indent: int = 0
+    level: int = 0            # heading depth, 0 for others
+    section: int = -1         # index of the heading block this one falls under
+    lead: int = -1            # for items: index of the block introducing the list
+    sentences: list[int] = field(default_factory=list)
+    content_start: int = 0    # after the bullet / heading marks
+
+
+@dataclass
+class Segmentation:
+    text: str
+    blocks: list[Block]
+    sentences: list[Sentence]
+
+    def sentence_text(self, i: int) -> str:
+        s = self.sentences[i]
+        return self.text[s.start:s.end]
+
+    def block_text(self, i: int) -> str:
+        b = self.blocks[i]
+        return self.text[b.content_start:b.end]
+
+
+def _is_heading(line: str, next_line: str | None) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 90:
+        return False
+    if _MD_HEADING.match(line):
+        return True
+    body = _NUM_HEADING.sub("", stripped, count=1).strip("[]【】「」()（） ")
+    if not body:
+        return False
+    if stripped.endswith(("?", "？")) and len(stripped) < 70:
+        return True
+    if stripped.endswith(_END_PUNCT) or stripped.endswith(")") and "(" not in stripped[:-1]:
+        return False
+    words = body.split()
+    if len(words) > 10:
+        return False
+    if re.search(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$", body):
+        return False
+    if next_line is None:
+        return False
+    if re.search(r"https?://|@|\b\d{3}-\d{4}\b", stripped):
+        return False
+    # English headings start upper-case; Japanese lines here are short noun phrases
+    return body[:1].isupper() or body[:1].isdigit() or not body[:1].isascii() or stripped.startswith("[")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as (start, end) pairs, whitespace trimmed."""
+    spans = []
+    pos = start
+    chunk = text[start:end]
+    for m in _SENT_END.finditer(chunk):
+        cut = start + m.end()
+        if chunk[m.start()] == "." and _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]")):
+            continue
+        spans.append((pos, cut))
+        pos = cut
+    spans.append((pos, end))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def segment(text: str) -> Segmentation:
+    """Blocks and sentences of a policy text."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    nonempty = [(a, b) for a, b in lines if text[a:b].strip()]
+    blocks: list[Block] = []
+    sentences: list[Sentence] = []
+    heading_stack: list[tuple[int, int]] = []   # (level, block index)
+    list_parents: list[tuple[int, int]] = []    # (indent, block index) of open list items
+    last_para = -1
+    for n, (a, b) in enumerate(nonempty):
+        line = text[a:b]
+        nxt = text[nonempty[n + 1][0]:nonempty[n + 1][1]] if n + 1 < len(nonempty) else None
+        indent = len(line) - len(line.lstrip(" \t\u3000"))
+        md = _MD_HEADING.match(line)
+        bullet = _BULLET.match(line)
+        if md:
+            kind, level, cstart = "heading", len(md.group(1)), a + md.end()
+        elif bullet and bullet.group(2) not in ("[",) and not (_is_heading(line, nxt) and bullet.group(2)[0].isdigit() or bullet.group(2).startswith("(") and _is_heading(line, nxt)):
+            kind, level, cstart = "item", 0, a + bullet.end()
+        elif _is_heading(line, nxt):
+            num = _NUM_HEADING.match(line)
+            depth = 2 if num and num.group(1).startswith(("(", "（")) else 1
+            kind, level, cstart = "heading", depth, a + indent
+        else:
+            kind, level, cstart = "para", 0, a + indent
+        idx = len(blocks)
+        blk = Block(start=a + indent, end=b, kind=kind, indent=indent, level=level, content_start=cstart)
+        if kind == "heading":
+            while heading_stack and heading_stack[-1][0] >= level:
+                heading_stack.pop()
+            heading_stack.append((level, idx))
+            list_parents = []
+            last_para = -1
+        blk.section = heading_stack[-1][1] if heading_stack and kind != "heading" else (
+            heading_stack[-2][1] if kind == "heading" and len(heading_stack) > 1 else -1)
+        if kind == "item":
+            while list_parents and list_parents[-1][0] >= indent and not (
+                    list_parents[-1][0] == indent and _bullet_rank(text, blocks[list_parents[-1][1]]) < _bullet_rank(text, blk)):
+                list_parents.pop()
+            blk.lead = list_parents[-1][1] if list_parents else last_para
+            list_parents.append((indent, idx))
+        else:
+            if kind == "para":
+                last_para = idx
+                list_parents = []
+        blocks.append(blk)
+        for s, e in split_sentences(text, cstart, b):
+            blk.sentences.append(len(sentences))
+            sentences.append(Sentence(s, e, idx))
+    return Segmentation(text=text, blocks=blocks, sentences=sentences)
+
+
+_RANK = {"●": 0, "•": 0, "■": 0, "◆": 0, "-": 1, "*": 1, "○": 2, "◦": 2, "□": 2, "◇": 2, "・": 3, "※": 4}
+
+
+def _bullet_rank(text: str, blk: Block) -> int:
+    ch = text[blk.start:blk.start + 1]
+    return _RANK.get(ch, 1)

@@ -1,0 +1,208 @@
+"""Turn one extraction result into RDF quads (DPV flows, PROV/Web Annotation evidence),
+all in the policy's own named graph."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+
+import pyoxigraph as ox
+
+from ..extract.model import Evidence, Party, PolicyResult
+from ..ontology import DCT, DPV, ID, LOC, OA, ORG, PKG, PROV, RDF, RDFS, XSD
+
+_T = ox.NamedNode
+TYPE = _T(RDF + "type")
+LABEL = _T(RDFS + "label")
+
+#: action code -> (processing concept, recipient sub-properties written beside dpv:hasRecipient)
+ACTIONS = {
+    "share": (DPV + "Share", []),
+    "entrust": (PKG + "Entrust", [PKG + "hasEntrustee", DPV + "hasDataProcessor"]),
+    "joint-use": (PKG + "JointUse", [PKG + "hasJointUser"]),
+    "provide-to-third-party": (PKG + "ProvideToThirdParty", [PKG + "hasThirdPartyRecipient", DPV + "hasRecipientThirdParty"]),
+    "transfer": (DPV + "Transfer", []),
+    "disclose-to-authorities": (PKG + "DiscloseToAuthorities", []),
+    "sell": (DPV + "Share", [DPV + "hasRecipientThirdParty"]),
+}
+
+
+def slug(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = re.sub(r"[^\w]+", "-", s, flags=re.UNICODE).strip("-")
+    if not s.isascii():
+        s = re.sub(r"[^a-z0-9-]+", "", s).strip("-") + "-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+        s = s.strip("-")
+    return s[:80] or hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def policy_id(source: str) -> str:
+    """A stable id for a policy file: its name plus a short hash of its absolute path."""
+    stem = os.path.splitext(os.path.basename(source))[0] or "policy"
+    h = hashlib.sha1(os.path.abspath(source).encode("utf-8")).hexdigest()[:6]
+    return f"{slug(stem)}-{h}"
+
+
+def policy_iri(source: str) -> str:
+    return ID + "policy/" + policy_id(source)
+
+
+def org_iri(party: Party, registry_id: str | None = None) -> str:
+    if party.organization is None:
+        return ID + "recipient/" + slug(party.category or party.name)
+    return ID + "org/" + (registry_id or slug(party.name))
+
+
+def country_iri(cc: str) -> str:
+    return LOC + cc
+
+
+def _lit(value, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=_T(datatype))
+    return ox.Literal(str(value))
+
+
+class _Writer:
+    def __init__(self, graph: str):
+        self.g = _T(graph)
+        self.quads: list[ox.Quad] = []
+
+    def add(self, s: str, p: str, o) -> None:
+        self.quads.append(ox.Quad(_T(s), _T(p), o if not isinstance(o, str) else _T(o), self.g))
+
+
+def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
+    """(graph IRI, quads) for one extraction result."""
+    from ..extract.lexicon import load
+    reg = registry or load().registry
+    pid = policy_id(r.source)
+    doc = policy_iri(r.source)
+    w = _Writer(doc)
+    w.add(doc, TYPE.value, PKG + "PolicyDocument")
+    w.add(doc, TYPE.value, PROV + "Entity")
+    w.add(doc, DCT + "source", _lit(r.source))
+    w.add(doc, DCT + "language", _lit(r.language))
+    w.add(doc, PKG + "contentHash", _lit(r.text_sha256))
+    w.add(doc, DCT + "extent", _lit(r.chars, XSD + "integer"))
+
+    ctrl = r.controller
+    creg = reg.find_name(ctrl.name) if ctrl.name else None
+    ctrl_iri = ID + "org/" + (creg.id if creg else slug(ctrl.name or pid))
+    w.add(ctrl_iri, TYPE.value, DPV + "DataController")
+    w.add(ctrl_iri, TYPE.value, DPV + "Organisation")
+    w.add(ctrl_iri, LABEL.value, _lit(ctrl.name or pid))
+    if ctrl.country:
+        w.add(ctrl_iri, DPV + "hasCountry", country_iri(ctrl.country))
+    w.add(doc, DCT + "publisher", ctrl_iri)
+
+    written_orgs: set[str] = set()
+
+    def party_node(p: Party) -> str:
+        rid = None
+        if p.organization is not None and p.known:
+            o = reg.find_name(p.name)
+            rid = o.id if o else None
+        iri = org_iri(p, rid)
+        if iri in written_orgs:
+            return iri
+        written_orgs.add(iri)
+        w.add(iri, TYPE.value, DPV + "Recipient")
+        w.add(iri, LABEL.value, _lit(p.name))
+        if p.category:
+            w.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
+        if p.organization is not None:
+            w.add(iri, TYPE.value, DPV + "Organisation")
+            if p.country:
+                w.add(iri, DPV + "hasCountry", country_iri(p.country))
+            if rid:
+                org = reg.get(rid)
+                if org.parent and org.parent in reg.orgs:
+                    parent = reg.get(org.parent)
+                    pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name,
+                                             category=parent.category, country=parent.country, known=True))
+                    w.add(iri, ORG + "subOrganizationOf", pnode)
+        else:
+            w.add(iri, TYPE.value, PKG + "UnnamedRecipient")
+        return iri
+
+    def evidence(base: str, evs: list[Evidence]) -> None:
+        for k, e in enumerate(evs):
+            ev = f"{base}/ev/{k}"
+            sel = ev + "/sel"
+            w.add(base, PROV + "wasDerivedFrom", ev)
+            w.add(ev, TYPE.value, OA + "SpecificResource")
+            w.add(ev, OA + "hasSource", doc)
+            w.add(ev, OA + "hasSelector", sel)
+            w.add(ev, PROV + "value", _lit(e.text))
+            w.add(sel, TYPE.value, OA + "TextPositionSelector")
+            w.add(sel, OA + "start", _lit(e.start, XSD + "integer"))
+            w.add(sel, OA + "end", _lit(e.end, XSD + "integer"))
+
+    base = ID + "flow/" + pid
+    for n, f in enumerate(r.flows):
+        fi = f"{base}/{n}"
+        rec = party_node(f.recipient)
+        proc, subprops = ACTIONS.get(f.action, ACTIONS["share"])
+        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, DPV + "hasDataController", ctrl_iri)
+        w.add(fi, DPV + "hasRecipient", rec)
+        for sp in subprops:
+            w.add(fi, sp, rec)
+        w.add(fi, DPV + "hasProcessing", proc)
+        w.add(fi, PKG + "action", _lit(f.action))
+        if f.recipient.category == "cloud":
+            w.add(fi, DPV + "hasProcessing", DPV + "Store")
+        if f.action == "sell":
+            w.add(fi, DPV + "hasPurpose", DPV + "SellDataToThirdParties")
+        for d in f.data:
+            w.add(fi, DPV + "hasPersonalData", d.iri)
+            if d.inferred:
+                w.add(fi, PKG + "inferredPersonalData", d.iri)
+        for pur in f.purposes:
+            w.add(fi, DPV + "hasPurpose", pur["iri"])
+        rc = f.recipient.country
+        if ctrl.country and rc and rc != ctrl.country and f.recipient.organization is not None:
+            w.add(fi, TYPE.value, DPV + "CrossBorderTransfer")
+            w.add(fi, DPV + "hasProcessing", DPV + "CrossBorderTransfer")
+            w.add(fi, DPV + "hasThirdCountry", country_iri(rc))
+        evidence(fi, f.evidence)
+
+    for n, s in enumerate(r.sources):
+        fi = f"{base}/source/{n}"
+        src = party_node(s.source)
+        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, DPV + "hasDataController", ctrl_iri)
+        w.add(fi, DPV + "hasDataSource", src)
+        w.add(fi, DPV + "hasProcessing", DPV + "Collect")
+        for d in s.data or []:
+            w.add(fi, DPV + "hasPersonalData", d.iri)
+        if not s.data:
+            w.add(fi, DPV + "hasPersonalData", DPV + "PersonalData")
+        evidence(fi, s.evidence)
+
+    for n, c in enumerate(r.collected):
+        fi = f"{base}/collect/{n}"
+        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, DPV + "hasDataController", ctrl_iri)
+        w.add(fi, DPV + "hasProcessing", DPV + "Collect")
+        w.add(fi, DPV + "hasPersonalData", c.iri)
+        evidence(fi, c.evidence)
+
+    for n, c in enumerate(r.conditions):
+        ci = f"{ID}condition/{pid}/{n}"
+        w.add(doc, PKG + "hasCondition", ci)
+        w.add(ci, TYPE.value, PKG + "SharingCondition")
+        w.add(ci, PROV + "value", _lit(c.text))
+        evidence(ci, c.evidence)
+    return doc, w.quads
+
+
+_CATEGORY_LOCAL = {
+    "payment": "PaymentProvider", "cloud": "CloudHosting", "analytics": "AnalyticsProvider",
+    "advertising": "AdvertisingProvider", "messaging": "MessagingProvider", "support": "CustomerSupportProvider",
+    "logistics": "LogisticsProvider", "social": "SocialMedia", "security": "SecurityProvider",
+    "group": "GroupCompany", "government": "PublicAuthority", "service-provider": "ServiceProvider",
+    "broker": "DataBroker", "other": "OtherRecipient",
+}
