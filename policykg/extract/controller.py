@@ -10,7 +10,7 @@ from .phrases import fold
 # a parenthesis that defines how the policy calls the company: ("we", "us"), (hereinafter "the Company"), (“弊社”)
 _DEFINER = re.compile(
     r"[(（]\s*(?:hereinafter(?: referred to as)?|collectively|together|the\s+)?\s*[,]?\s*[\"“”'‘]?\s*"
-    r"(?:we|us|our|the company|company|弊社|当社|私たち|当方)\b?",
+    r"(?:we|us|our|the company|company|弊社|当社|私たち|当方)",
     re.I,
 )
 _DEFINER_JA = re.compile(r"[(（]\s*(?:以下|以下、)?\s*[「“\"]?(?:弊社|当社|私たち)")

@@ -181,6 +181,10 @@ class Decider:
         block = p.seg.sentences[sent].block
         if self.negated(sent):
             return "condition", [sent]
+        leads = p.lead_sentences(block)
+        for ls in leads:
+            if self.negated(ls) and self.has("exception", ls):
+                return "condition", [ls, sent]
         if self.has("source", sent):
             return "source", [sent]
         strong = self.has("flow", sent)
@@ -188,13 +192,13 @@ class Decider:
         blocked = self.has("not_recipient", sent)
         if strong or (topic and not blocked):
             return "flow", [sent]
-        leads = p.lead_sentences(block)
         for ls in leads:
             if self.negated(ls):
                 return "condition", [ls, sent]
             if self.has("source", ls):
                 return "source", [ls, sent]
-            if not blocked and (self.has("flow", ls) or self.has("flow_topic", ls)):
+            short_item = p.seg.blocks[block].kind == "item" and len(self.masked(sent)) <= 40
+            if (short_item or not blocked) and (self.has("flow", ls) or self.has("flow_topic", ls)):
                 return "flow", [ls, sent]
         if blocked:
             return "none", []
@@ -207,48 +211,58 @@ class Decider:
 
 # ---------------------------------------------------------------- building
 
+def _specific(iris: list[str]) -> list[str]:
+    return [x for x in iris if x != UNSPECIFIED]
+
+
 def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[str]:
+    """Data the text ties to a recipient: its sentence, then its list item or paragraph, then
+    the list's lead-in, then (unless it is one item of a list of recipients) its section."""
     ann = p.ann
     s = p.seg.sentences[sent]
+    blk = p.seg.blocks[s.block]
+    general = False
     found = ann.data_in(s.start, s.end, skip)
-    if not found and sent > 0 and d.has("anaphora", sent):
+    if _specific(found):
+        return found
+    general |= bool(found)
+    if sent > 0 and d.has("anaphora", sent):
         prev = p.seg.sentences[sent - 1]
         found = ann.data_in(prev.start, prev.end)
-    if not found or found == [UNSPECIFIED]:
-        blk = p.seg.blocks[s.block]
-        more = ann.data_in(blk.content_start, blk.end, skip)
-        found = more or found
-    if not found or found == [UNSPECIFIED]:
-        for c in ctx:
-            if c != sent:
-                cs = p.seg.sentences[c]
-                more = ann.data_in(cs.start, cs.end)
-                if more and more != [UNSPECIFIED]:
-                    found = more
-                    break
-    if not found or found == [UNSPECIFIED]:
-        for h in p.headings(s.block)[:2]:
-            sents = p.section_sentences(h)
-            if len(sents) > 40:
-                break
-            cued = [i for i in sents if (d.has("flow", i) or d.has("flow_topic", i)) and not d.negated(i)]
-            for group in (cued, sents):
-                acc: list[str] = []
-                for i in group:
-                    cs = p.seg.sentences[i]
-                    got = ann.data_in(cs.start, cs.end)
-                    if not got and i > 0 and d.has("anaphora", i):
-                        prev = p.seg.sentences[i - 1]
-                        got = ann.data_in(prev.start, prev.end)
-                    acc += [g for g in got if g not in acc]
-                if acc and acc != [UNSPECIFIED]:
-                    if len(acc) > 1 and UNSPECIFIED in acc:
-                        acc.remove(UNSPECIFIED)
-                    found = acc
-                    break
-            if found and found != [UNSPECIFIED]:
-                break
-    return found
+        if _specific(found):
+            return found
+    found = ann.data_in(blk.content_start, blk.end, skip)
+    if _specific(found):
+        return found
+    general |= bool(found)
+    for c in ctx:
+        if c != sent:
+            cs = p.seg.sentences[c]
+            found = ann.data_in(cs.start, cs.end)
+            if _specific(found):
+                return found
+            general |= bool(found)
+    if general:
+        return [UNSPECIFIED]
+    for h in p.headings(s.block)[:2]:
+        # the section's paragraphs, not its list items: those name other recipients' data
+        sents = [i for i in p.section_sentences(h) if p.seg.blocks[p.seg.sentences[i].block].kind == "para"]
+        if len(sents) > 40:
+            break
+        cued = [i for i in sents if (d.has("flow", i) or d.has("flow_topic", i)) and not d.negated(i)]
+        for group in (cued, sents):
+            acc: list[str] = []
+            for i in group:
+                cs = p.seg.sentences[i]
+                got = ann.data_in(cs.start, cs.end)
+                if not got and i > 0 and d.has("anaphora", i):
+                    prev = p.seg.sentences[i - 1]
+                    got = ann.data_in(prev.start, prev.end)
+                acc += [g for g in got if g not in acc]
+            if _specific(acc):
+                return _specific(acc)
+            general |= bool(acc)
+    return [UNSPECIFIED] if general else []
 
 
 def _action(p: Policy, ctx: list[int], block: int, category: str | None) -> str:
@@ -277,6 +291,9 @@ def _purposes(p: Policy, ctx: list[int], block: int) -> list[str]:
     return out
 
 
+ACTION_RANK = ["joint-use", "disclose-to-authorities", "provide-to-third-party", "sell", "entrust", "transfer", "share"]
+
+
 class FlowBuilder:
     """Collects flows, sources and conditions, merging repeats of the same recipient."""
 
@@ -294,10 +311,16 @@ class FlowBuilder:
         return out
 
     def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int], inferred=False):
-        key = (party.name, party.organization, action)
+        key = (party.name, party.organization)
         f = self.flows.get(key)
         if f is None:
             f = self.flows[key] = Flow(recipient=party, action=action)
+        elif ACTION_RANK.index(action) < ACTION_RANK.index(f.action):
+            f.action = action
+        if not inferred:
+            f.data = [x for x in f.data if not x.inferred]
+        elif any(not x.inferred for x in f.data):
+            data = []
         have = {d.iri for d in f.data}
         for item in self._data_items(data, inferred):
             if item.iri not in have:
@@ -345,6 +368,8 @@ def party_for(p: Policy, m: Mention, category: str | None = None, country: str |
     if m.org_id:
         org = reg.get(m.org_id)
         top = reg.top(m.org_id)
+        if is_controller_name(top.name, p.controller):
+            top = org  # a group company of the controller stands for itself
         return Party(name=org.name, organization=top.name, category=org.category or top.category,
                      country=org.country or top.country, parent=top.name if top.id != org.id else None, known=True)
     return Party(name=m.name, organization=m.name, category=category or "other", country=country, known=False)
@@ -371,9 +396,15 @@ def build(p: Policy) -> FlowBuilder:
     fb = FlowBuilder(p)
     named_sents: set[int] = set()
     cat_data = lex.category_data
+    by_sent: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.org_id:
+            by_sent.setdefault(m.sentence, set()).add(m.org_id)
     for m in mentions:
         org = lex.registry.get(m.org_id) if m.org_id else None
         if org is not None and org.role != "recipient":
+            continue
+        if org is not None and any(_is_ancestor(lex.registry, org.id, other) for other in by_sent.get(m.sentence, ())):
             continue
         blk = p.seg.sentences[m.sentence].block
         if p.seg.blocks[blk].kind == "heading":
@@ -390,7 +421,9 @@ def build(p: Policy) -> FlowBuilder:
         data = _data_for(p, d, m.sentence, ctx, skip)
         if kind == "source":
             s = p.seg.sentences[m.sentence]
-            fb.add_source(party, p.ann.data_in(s.start, s.end, skip) or data, [m.sentence])
+            b = p.seg.blocks[s.block]
+            src = p.ann.data_in(s.start, s.end, skip) or p.ann.data_in(b.content_start, b.end, skip) or [UNSPECIFIED]
+            fb.add_source(party, src, [m.sentence])
             continue
         inferred = False
         if (not data or data == [UNSPECIFIED]) and party.category in cat_data:
@@ -404,6 +437,17 @@ def build(p: Policy) -> FlowBuilder:
         named_sents.update(ctx)
     _unnamed(p, d, fb, named_sents)
     return fb
+
+
+def _is_ancestor(reg, oid: str, other: str) -> bool:
+    seen = set()
+    o = reg.get(other)
+    while o.parent and o.parent in reg.orgs and o.parent not in seen:
+        if o.parent == oid:
+            return True
+        seen.add(o.parent)
+        o = reg.get(o.parent)
+    return False
 
 
 def _unnamed(p: Policy, d: Decider, fb: FlowBuilder, named_sents: set[int]) -> None:
@@ -420,7 +464,7 @@ def _unnamed(p: Policy, d: Decider, fb: FlowBuilder, named_sents: set[int]) -> N
         if kind == "condition":
             fb.add_condition(ctx, p.text[a:b])
             continue
-        if kind != "flow" or not d.has("flow", sent):
+        if kind != "flow" or code == "other" or not d.has("outgoing", sent):
             continue
         c = lex.recipient_cats.get(code)
         party = Party(name=(c.label_en if c else p.text[a:b]), organization=None, category=code, country=None)

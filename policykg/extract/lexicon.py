@@ -208,11 +208,14 @@ def load() -> Lexicon:
                         country=o.get("country"), role=o.get("role", "recipient")))
     registry = Registry(orgs)
 
+    cues_raw = json.loads(_read_text("policykg.extract", "cues.json"))
+    stop = {s.lower() for s in cues_raw.get("data_label_stoplist", [])}
     data = _concepts("data-categories.ttl", PKG + "DataCategories")
     data_phr = {}
     for c in data.values():
         for label in c.alt:
-            data_phr.setdefault(label, c.iri)
+            if label.lower() not in stop:
+                data_phr.setdefault(label, c.iri)
     rc = _concepts("recipient-categories.ttl", PKG + "RecipientCategories")
     rcats = {c.notation: c for c in rc.values() if c.notation}
     rec_phr = {}
@@ -228,7 +231,6 @@ def load() -> Lexicon:
             legal.setdefault(k, v)
     except (FileNotFoundError, OSError):
         pass
-    cues_raw = json.loads(_read_text("policykg.extract", "cues.json"))
     cues = {k: _union(v) for k, v in cues_raw.items() if isinstance(v, list)}
     actions = [(k, _union(v)) for k, v in cues_raw["action"].items()]
     places_raw = json.loads(_read_text("policykg.extract", "places.json"))

@@ -118,7 +118,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
                 w.add(iri, DPV + "hasCountry", country_iri(p.country))
             if rid:
                 org = reg.get(rid)
-                if org.parent and org.parent in reg.orgs:
+                if org.parent and org.parent in reg.orgs and p.parent:
                     parent = reg.get(org.parent)
                     pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name,
                                              category=parent.category, country=parent.country, known=True))
