@@ -39,10 +39,11 @@ class BuildReport:
 class ManifestEntry:
     language: str | None = None
     controller: str | None = None
+    country: str | None = None
 
 
 def read_manifest(path: str) -> dict[str, ManifestEntry]:
-    """A CSV with columns file, language, controller (blank cells: detect from the text)."""
+    """A CSV with columns file, language, controller, country (blank cells: detect from the text)."""
     out = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
@@ -52,7 +53,8 @@ def read_manifest(path: str) -> dict[str, ManifestEntry]:
             f = (row.get("file") or "").strip()
             if f:
                 out[f] = ManifestEntry(language=(row.get("language") or "").strip() or None,
-                                       controller=(row.get("controller") or "").strip() or None)
+                                       controller=(row.get("controller") or "").strip() or None,
+                                       country=(row.get("country") or "").strip().upper() or None)
     return out
 
 
@@ -83,7 +85,10 @@ def manifest_for(path: str, manifest: dict[str, ManifestEntry] | None) -> Manife
 
 def extract_one(path: str, entry: ManifestEntry, max_bytes: int | None = None) -> PolicyResult:
     kw = {"max_bytes": max_bytes} if max_bytes else {}
-    return extract_file(path, controller=entry.controller, language=entry.language, **kw)
+    result = extract_file(path, controller=entry.controller, language=entry.language, **kw)
+    if entry.country:
+        result.controller.country = entry.country
+    return result
 
 
 def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None = None, force: bool = False,

@@ -21,7 +21,7 @@ def _split(value) -> list[str]:
 
 def overlap(store, min_controllers: int = 2) -> list[dict]:
     """Organisations that at least ``min_controllers`` companies send data to, most-shared first."""
-    _, rs = rows(store.query(queries.get("overlap"), {"minControllers": _int(min_controllers)}))
+    _, rs = rows(store.query(queries.get("overlap"), {"minControllers": int(min_controllers)}))
     return [{"organization": r["organization"], "category": r["category"],
              "controllers": _split(r["controllerNames"]), "data": _split(r["data"])} for r in rs]
 
@@ -90,7 +90,3 @@ def to_networkx(flow_rows: list[dict], named_only: bool = False) -> nx.MultiDiGr
             d["companies"] = len({u for u, _ in g.in_edges(n)})
     return g
 
-
-def _int(n: int):
-    import pyoxigraph as ox
-    return ox.Literal(str(int(n)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))

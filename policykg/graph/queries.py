@@ -67,6 +67,36 @@ def rows(results) -> tuple[list[str], list[dict]]:
     return names, out
 
 
+def literal(value) -> str:
+    """A SPARQL literal for a Python value (numbers stay numbers)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return str(value)
+    s = str(value)
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def bind(sparql: str, bindings: dict | None) -> str:
+    """Bind query variables by a VALUES block at the start of the (first) WHERE clause.
+
+    Works on any SPARQL endpoint; an unbound parameter leaves ``!BOUND(?x)`` filters open.
+
+    >>> bind("SELECT * WHERE { ?s ?p ?o }", {"o": "x"})
+    'SELECT * WHERE { VALUES ?o { "x" } ?s ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    import re
+    m = re.search(r"(?i)\bWHERE\s*\{", sparql) or re.search(r"\{", sparql)
+    if not m:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    values = "".join(f"VALUES ?{k} {{ {literal(v)} }} " for k, v in bindings.items())
+    return sparql[:m.end()] + " " + values + sparql[m.end():].lstrip(" ")
+
+
 def is_update(sparql: str) -> bool:
     """True for a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ...)."""
     import re

@@ -102,11 +102,8 @@ class Store:
 
     def query(self, sparql: str, bindings: dict | None = None):
         """Run a SPARQL query over the union of all graphs; returns pyoxigraph results."""
-        subs = None
-        if bindings:
-            subs = {ox.Variable(k): (v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.Literal(str(v)))
-                    for k, v in bindings.items()}
-        return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs)
+        from .queries import bind
+        return self.ox.query(bind(sparql, bindings), use_default_graph_as_union=True, prefixes=PREFIXES)
 
     def update(self, sparql: str) -> None:
         self.ox.update(sparql, prefixes=PREFIXES)

@@ -211,7 +211,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
     for r in sorted(recips.values(), key=lambda r: (r["kind"] != "org", -len(r["companies"]), r["label"].lower())):
         n = len(r["companies"])
         node_out.append({"id": r["id"], "label": r["label"], "kind": r["kind"], "category": r["category"],
-                         "companies": n, "shared": n >= 2, "size": node_size(n),
+                         "companies": n, "shared": r["kind"] == "org" and n >= 2, "size": node_size(n),
                          "data": sorted(r["data"]), "products": sorted(r["products"]),
                          "countries": sorted(r["countries"]), "actions": sorted(r["actions"])})
 

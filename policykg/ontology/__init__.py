@@ -30,7 +30,8 @@ PREFIXES = {
 }
 
 #: the vocabulary files loaded into every store (so queries can follow skos:broader*)
-VOCABULARY_FILES = ["dpv-subset.ttl", "policykg.ttl", "data-categories.ttl", "recipient-categories.ttl", "purposes.ttl"]
+VOCABULARY_FILES = ["dpv-subset.ttl", "policykg.ttl", "data-categories.ttl", "recipient-categories.ttl", "purposes.ttl",
+                    "legal-bases.ttl"]
 
 
 def path(name: str):
