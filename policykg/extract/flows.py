@@ -396,15 +396,17 @@ def build(p: Policy) -> FlowBuilder:
     fb = FlowBuilder(p)
     named_sents: set[int] = set()
     cat_data = lex.category_data
-    by_sent: dict[int, set[str]] = {}
+    by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
         if m.org_id:
-            by_sent.setdefault(m.sentence, set()).add(m.org_id)
+            by_sent.setdefault(m.sentence, []).append(m)
     for m in mentions:
         org = lex.registry.get(m.org_id) if m.org_id else None
         if org is not None and org.role != "recipient":
             continue
-        if org is not None and any(_is_ancestor(lex.registry, org.id, other) for other in by_sent.get(m.sentence, ())):
+        # "Google Analytics, a service offered by Google": the product stands for its owner named after it
+        if org is not None and any(o.start < m.start and _is_ancestor(lex.registry, org.id, o.org_id)
+                                   for o in by_sent.get(m.sentence, ())):
             continue
         blk = p.seg.sentences[m.sentence].block
         if p.seg.blocks[blk].kind == "heading":
