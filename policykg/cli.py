@@ -170,7 +170,7 @@ def _print_table(names: list[str], rs: list[dict]) -> None:
     def cell(v):
         s = "" if v is None else str(v)
         s = s.replace("\n", " ")
-        return s if len(s) <= 60 else s[:57] + "..."
+        return s if len(s) <= 100 else s[:97] + "..."
     widths = {n: max([len(n)] + [len(cell(r[n])) for r in rs]) for n in names}
     click.echo("  ".join(n.ljust(widths[n]) for n in names).rstrip())
     click.echo("  ".join("-" * widths[n] for n in names))

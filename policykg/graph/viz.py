@@ -138,6 +138,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
     recips: dict[str, dict] = {}
     edges: dict[tuple[str, str], dict] = {}
     label_counts: dict[str, Counter] = {}
+    cat_votes: dict[str, Counter] = {}
 
     for f in flow_rows:
         cid = "c:" + _str(f.get("controller") or f.get("controllerLabel"))
@@ -160,6 +161,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
                                     "companies": set(), "data": set(), "products": set(), "countries": set(),
                                     "actions": set()})
         label_counts.setdefault(rid, Counter())[product] += 1
+        cat_votes.setdefault(rid, Counter())[cat] += 1
         data = _list(f.get("data"))
         purposes = _list(f.get("purposes"))
         rcountry = _str(f.get("recipientCountry"))
@@ -197,11 +199,13 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
             e["countries"].add(rcountry)
         e["crossBorder"] = e["crossBorder"] or cross
 
-    # unnamed recipients are keyed by category; they are called by their most common wording
+    order = {code: i for i, code in enumerate(CATEGORIES)}
     for rid, r in recips.items():
+        # an organisation's category is the one most of its flows give it (Google: analytics)
+        r["category"] = min(cat_votes[rid].items(), key=lambda kv: (-kv[1], order[kv[0]]))[0]
+        # unnamed recipients are keyed by category; they are called by their most common wording
         if r["label"] is None:
-            (best, _), = sorted(label_counts[rid].items(), key=lambda kv: (-kv[1], kv[0]))[:1]
-            r["label"] = best
+            r["label"] = min(label_counts[rid].items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     node_out = []
     for c in sorted(companies.values(), key=lambda c: (c["label"].lower(), c["id"])):

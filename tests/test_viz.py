@@ -1,0 +1,431 @@
+"""The cross-company page (policykg.graph.viz): static checks on the HTML and, when headless
+Chromium and Playwright are available, real-browser checks (no network, clicks, XSS)."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from policykg.graph import viz
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = "<img src=x onerror=alert(1)>"
+
+
+def flow(n, company, recipient, org, category, action="entrust", data=("usage data",), purposes=("analytics",),
+         country="JP", rcountry="US", source=None, sentence=None, start=0):
+    slug = re.sub(r"\W+", "-", company.lower()).strip("-") or "company"
+    sentence = sentence or f"{company} shares {', '.join(data)} with {recipient}."
+    return {"flow": f"https://example.org/flow/{n}", "policy": f"https://example.org/policy/{slug}",
+            "source": source or f"examples/policies/{slug}.en.txt",
+            "controller": f"https://example.org/org/{slug}", "controllerLabel": company, "controllerCountry": country,
+            "recipient": f"https://example.org/recipient/{n}", "recipientLabel": recipient,
+            "top": f"https://example.org/org/{org}" if org else None, "organization": org, "category": category,
+            "recipientCountry": rcountry, "action": action, "crossBorder": bool(rcountry and rcountry != country),
+            "data": list(data), "purposes": list(purposes),
+            "evidence": [{"text": sentence, "start": start, "end": start + len(sentence)}]}
+
+
+STRIPE_SENTENCE = "Payments are processed by Stripe, which receives your name, card number and billing address."
+
+ROWS = [
+    flow(1, "INAGORA Co., Ltd.", "Google Analytics", "Google", "analytics", data=("usage data", "device data"),
+         sentence="Google Analytics is a web analytics tool from Google that helps us track website traffic.", start=5120),
+    flow(2, "INAGORA Co., Ltd.", "Google Ads", "Google", "advertising", data=("usage data", "online identifiers"),
+         purposes=("advertising",), sentence="Our Google Ads remarketing services are provided by Google Inc.", start=5480),
+    flow(3, "INAGORA Co., Ltd.", "Stripe", "Stripe", "payment", action="share",
+         data=("contact data", "payment data", "name"), purposes=("payment processing",), sentence=STRIPE_SENTENCE,
+         start=6010),
+    flow(4, "INAGORA Co., Ltd.", "PayPal", "PayPal", "payment", action="share", data=("payment data",)),
+    flow(5, "INAGORA Co., Ltd.", "Alibaba Cloud", "Alibaba Cloud", "cloud", rcountry="CN",
+         data=("all personal data",), purposes=("hosting",),
+         sentence="To securely manage and store our data, we use third-party services, specifically Alibaba Cloud."),
+    flow(6, "INAGORA Co., Ltd.", "law enforcement", None, "government", action="disclose-to-authorities",
+         rcountry=None, data=("contact data",), purposes=("legal obligation",)),
+    flow(7, "ZenGroup Inc.", "Google Analytics", "Google", "analytics", data=("usage data",)),
+    flow(8, "ZenGroup Inc.", "Google AdWords", "Google", "advertising", data=("online identifiers",)),
+    flow(9, "ZenGroup Inc.", "Stripe", "Stripe", "payment", action="share", data=("payment data", "contact data")),
+    flow(10, "ZenGroup Inc.", "DHL", "DHL", "logistics", action="provide-to-third-party",
+         data=("contact data", "postal address"), rcountry="DE"),
+    flow(11, "ZenGroup Inc.", "PayPal", "PayPal", "payment", action="share", data=("payment data",)),
+    flow(12, "ZenGroup Inc.", "courts", None, "government", action="disclose-to-authorities", rcountry=None),
+    flow(13, "Infomart Corporation", "Restartz Co. Ltd.", "Restartz Co. Ltd.", "group", action="joint-use",
+         data=("contact data", "business card data"), rcountry="JP"),
+    flow(14, "Infomart Corporation", "Google Analytics", "Google", "analytics", data=("usage data", "cookies")),
+    flow(15, "Kaikorero", "DHL", "DHL", "logistics", action="provide-to-third-party",
+         data=("name", "postal address"), rcountry="DE", source="examples/policies/kaikorero.ja.txt",
+         sentence="商品をお客様にお届けするために利用する、DHLやUPSなどの配送会社。"),
+    flow(16, "Kaikorero", "UPS", "UPS", "logistics", data=("name", "postal address")),
+    flow(17, "Kaikorero", "Google", "Google", "analytics", data=("usage data",)),
+]
+
+HOSTILE_COMPANY = f"{XSS_SCRIPT} Evil KK"
+HOSTILE_ORG = f"{XSS_IMG} Processor"
+HOSTILE_SENTENCE = f"We send your data to {XSS_IMG} and run {XSS_SCRIPT} \u2028 for \"quotes\" & 'ampersands' </script>."
+HOSTILE = ROWS + [
+    flow(90, HOSTILE_COMPANY, HOSTILE_ORG, HOSTILE_ORG, "advertising", data=(XSS_IMG, "usage data"),
+         purposes=(XSS_SCRIPT,), sentence=HOSTILE_SENTENCE, source=f"x/{XSS_IMG}.txt"),
+    flow(91, HOSTILE_COMPANY, "Stripe", "Stripe", "payment", sentence=HOSTILE_SENTENCE),
+]
+
+
+def big_rows(companies=1000, orgs=300, per_company=8, seed=1):
+    """A synthetic graph of the target size: Zipf-like popularity of processors."""
+    rnd = random.Random(seed)
+    cats = list(viz.CATEGORIES)
+    org_names = [f"Processor {i:03d}" for i in range(orgs)]
+    weights = [1 / (i + 1) for i in range(orgs)]
+    datas = [f"data category {i}" for i in range(40)]
+    out, n = [], 0
+    for c in range(companies):
+        name = f"Company {c:04d} K.K."
+        for org in set(rnd.choices(org_names, weights, k=per_company)):
+            n += 1
+            i = org_names.index(org)
+            out.append(flow(n, name, org + " Service", org, cats[i % len(cats)], data=rnd.sample(datas, 3),
+                            sentence=f"{name} entrusts personal data to {org} for processing of orders and support. " * 2))
+        if c % 10 == 0:
+            n += 1
+            out.append(flow(n, name, "law enforcement", None, "government", action="disclose-to-authorities"))
+    return out
+
+
+# -- static checks ------------------------------------------------------------------------------
+
+_DATA_RE = re.compile(r'<script type="application/json" id="policykg-data">(.*?)</script>', re.S)
+
+
+def page_data(html: str) -> dict:
+    m = _DATA_RE.search(html)
+    assert m, "no JSON data block"
+    return json.loads(m.group(1))
+
+
+def without_data(html: str) -> str:
+    return _DATA_RE.sub("", html)
+
+
+def external_loads(html: str) -> list[str]:
+    """Anything in the markup that would make the browser fetch from the network."""
+    markup = without_data(html)
+    found = []
+    found += re.findall(r"<script\b[^>]*\bsrc\s*=", markup, re.I)
+    found += re.findall(r"<link\b[^>]*\bhref\s*=", markup, re.I)
+    found += re.findall(r"<(?:img|iframe|embed|object|source|video|audio)\b[^>]*\b(?:src|data)\s*=", markup, re.I)
+    css = " ".join(re.findall(r"<style\b[^>]*>(.*?)</style>", markup, re.S | re.I)
+                   + re.findall(r"\bstyle\s*=\s*\"([^\"]*)\"", markup, re.I))
+    found += re.findall(r"@import", css, re.I)
+    found += [u for u in re.findall(r"url\(\s*['\"]?([^'\")]*)", css, re.I) if not u.startswith("data:")]
+    found += re.findall(r"""(?:src|href|action)\s*=\s*["']?https?://""", markup, re.I)
+    return found
+
+
+def test_render_is_self_contained():
+    html = viz.render(ROWS)
+    assert html.startswith("<!DOCTYPE html>")
+    assert external_loads(html) == []
+    # no URL in the markup or the inline code points at the network (licence comments aside)
+    for url in re.findall(r"https?://[^\s\"'<>)]+", without_data(html)):
+        assert not re.search(r"(cdn|unpkg|jsdelivr|googleapis|bootstrap|cloudflare)", url), url
+    assert "vis.Network" in html and "vis-network" in html
+    assert "Content-Security-Policy" in html and "connect-src 'none'" in html
+
+
+def test_data_block_roundtrips_and_aggregates():
+    data = page_data(viz.render(ROWS))
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert {"INAGORA Co., Ltd.", "ZenGroup Inc.", "Stripe", "Alibaba Cloud", "DHL", "Restartz Co. Ltd.", "Google"} \
+        <= set(labels.values())
+    google = next(n for n in data["nodes"] if n["id"] == "o:Google")
+    assert google["companies"] == 4 and google["shared"] and google["category"] == "analytics"
+    assert {"Google Analytics", "Google Ads", "Google AdWords"} <= set(google["products"])
+    # one edge per company/organisation pair, the flows inside
+    ina_google = [e for e in data["edges"] if labels[e["from"]].startswith("INAGORA") and e["to"] == "o:Google"]
+    assert len(ina_google) == 1 and len(ina_google[0]["flows"]) == 2
+    assert set(ina_google[0]["actions"]) == {"entrust"} and "online identifiers" in ina_google[0]["data"]
+    # unnamed recipients keyed by category
+    gov = next(n for n in data["nodes"] if n["id"] == "u:government")
+    assert gov["kind"] == "unnamed" and gov["companies"] == 2 and not gov["shared"]
+    # evidence points at sentence and source tables
+    stripe = next(e for e in data["edges"] if labels[e["from"]].startswith("INAGORA") and e["to"] == "o:Stripe")
+    s, src, start, end = stripe["flows"][0]["evidence"][0]
+    assert data["sentences"][s] == STRIPE_SENTENCE and data["sources"][src].endswith(".en.txt")
+    assert (start, end) == (6010, 6010 + len(STRIPE_SENTENCE))
+    # overlap and blast radius
+    pair = next(r for r in data["overlap"] if {r["a"], r["b"]} == {"INAGORA Co., Ltd.", "ZenGroup Inc."})
+    assert set(pair["shared"]) == {"Google", "PayPal", "Stripe"} and pair["aId"] and pair["bId"]
+    top = data["mostShared"][0]
+    assert top["organization"] == "Google" and len(top["companies"]) == 4
+    assert data["meta"]["companies"] == 4 and data["meta"]["unnamed"] == 1
+
+
+def test_hostile_strings_stay_data():
+    html = viz.render(HOSTILE)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "\u2028" not in html and "\u2029" not in html
+    assert len(re.findall("</script", html, re.I)) == 3  # the three blocks; nothing closes one early
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
+    assert external_loads(html) == []
+    data = page_data(html)
+    assert HOSTILE_COMPANY in {n["label"] for n in data["nodes"]}
+    assert HOSTILE_ORG in {n["label"] for n in data["nodes"]}
+    assert HOSTILE_SENTENCE in data["sentences"]
+
+
+def test_hide_unnamed_and_empty():
+    data = page_data(viz.render(ROWS, show_unnamed=False))
+    assert data["meta"]["showUnnamed"] is False
+    empty = viz.render([])
+    assert page_data(empty)["nodes"] == [] and external_loads(empty) == []
+
+
+def test_json_for_script_escapes():
+    s = viz.json_for_script({"x": "</script><!-- & \u2028\u2029 >"})
+    assert not re.search("[<>&\u2028\u2029]", s)
+    assert json.loads(s) == {"x": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_write_page(tmp_path, monkeypatch):
+    from policykg.graph import analytics
+    monkeypatch.setattr(analytics, "flows", lambda store: ROWS)
+    out = tmp_path / "sub" / "page.html"
+    info = viz.write_page(object(), str(out))
+    assert info == {"companies": 4, "recipients": 8, "bytes": out.stat().st_size}
+    info = viz.write_page(object(), str(out), show_unnamed=False)
+    assert info["recipients"] == 7
+
+
+def test_scale_render_is_fast():
+    rows = big_rows()
+    t = time.perf_counter()
+    html = viz.render(rows)
+    assert time.perf_counter() - t < 10
+    data = page_data(html)
+    assert data["meta"]["companies"] == 1000
+    assert len(data["overlap"]) <= viz.MAX_OVERLAP_ROWS and len(data["mostShared"]) <= viz.MAX_SHARED_ROWS
+
+
+# -- real browser -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not installed (scripts/install-sysdeps.sh)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page opened from file:// with every non-file request aborted and recorded."""
+
+    def __init__(self, browser, path: Path, timeout_ms: int = 15000):
+        self.external, self.errors, self.dialogs = [], [], []
+        self.ctx = browser.new_context(viewport={"width": 1400, "height": 860})
+        self.ctx.route("**/*", self._route)
+        self.page = page = self.ctx.new_page()
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+                else self.external.append(r.url))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("dialog", self._dialog)
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("window.policykg && window.policykg.ready === true", timeout=timeout_ms)
+
+    def _route(self, route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, d):
+        self.dialogs.append(d.message)
+        d.dismiss()
+
+    def close(self):
+        self.ctx.close()
+
+    def labels(self) -> set[str]:
+        return set(self.page.evaluate(
+            "window.policykg.nodes.get({filter: n => !n.hidden}).map(n => window.policykg.data.nodes"
+            ".find(d => d.id === n.id).label)"))
+
+    def node_id(self, label_start: str) -> str:
+        return self.page.evaluate("(s) => window.policykg.data.nodes.find(n => n.label.startsWith(s)).id", label_start)
+
+    def edge_id(self, from_start: str, to_start: str) -> str:
+        return self.page.evaluate("""([a, b]) => { const k = window.policykg.data;
+            const lab = id => k.nodes.find(n => n.id === id).label;
+            const e = k.edges.find(e => lab(e.from).startsWith(a) && lab(e.to).startsWith(b));
+            return e ? e.id : null; }""", [from_start, to_start])
+
+    def click_edge(self, edge_id: str) -> None:
+        """A real mouse click on a point of the edge where no node or other edge is."""
+        js = """(id) => { const k = window.policykg, net = k.network, e = k.edges.get(id);
+            const rect = document.getElementById('graph').getBoundingClientRect();
+            const pos = net.getPositions([e.from, e.to]), a = pos[e.from], b = pos[e.to];
+            for (const t of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75]) {
+              const d = net.canvasToDOM({x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t});
+              if (d.x < 5 || d.y < 5 || d.x > rect.width - 5 || d.y > rect.height - 5) continue;
+              if (net.getNodeAt(d) !== undefined || net.getEdgeAt(d) !== id) continue;
+              return {x: rect.left + d.x, y: rect.top + d.y};
+            }
+            return null; }"""
+        pt = self.page.evaluate(js, edge_id)
+        if pt is None:  # zoom onto the two ends and try again
+            self.page.evaluate("(id) => { const k = window.policykg, e = k.edges.get(id);"
+                               " k.network.fit({nodes: [e.from, e.to], animation: false}); }", edge_id)
+            pt = self.page.evaluate(js, edge_id)
+        assert pt is not None, f"no clickable point on edge {edge_id}"
+        self.page.mouse.click(pt["x"], pt["y"])
+
+    def panel(self) -> str:
+        return self.page.locator("#panel").inner_text()
+
+
+def _write(tmp_path, rows, name="page.html", **kw) -> Path:
+    p = tmp_path / name
+    p.write_text(viz.render(rows, **kw), encoding="utf-8")
+    return p
+
+
+@pytest.mark.browser
+def test_browser_page(browser, tmp_path):
+    pg = Page(browser, _write(tmp_path, ROWS))
+    try:
+        page = pg.page
+        drawn = pg.labels()
+        assert {"INAGORA Co., Ltd.", "ZenGroup Inc.", "Stripe", "Alibaba Cloud", "DHL", "Restartz Co. Ltd."} <= drawn
+        assert "law enforcement" in drawn
+        # every drawn node has a position on the canvas
+        assert page.evaluate("Object.keys(window.policykg.network.getPositions()).length") == len(page.evaluate(
+            "window.policykg.data.nodes"))
+        assert "4 companies" in page.locator("#counts").inner_text()
+        assert page.locator("#legend li").count() == 6
+
+        # click the INAGORA → Stripe link: the panel shows the evidence with source and offsets
+        pg.click_edge(pg.edge_id("INAGORA", "Stripe"))
+        text = pg.panel()
+        assert STRIPE_SENTENCE in text
+        assert "inagora-co-ltd.en.txt · chars 6010–" in text
+        assert "payment data" in text and "share" in text and "cross-border" in text and "JP → US" in text
+
+        # click a shared recipient node: blast radius
+        page.evaluate("(id) => { const k = window.policykg; k.network.selectNodes([id]);"
+                      " k.network.emit('click', {nodes: [id], edges: []}); }", "o:Google")
+        text = pg.panel()
+        assert "Blast radius" in text and "Kaikorero" in text and "Google Ads" in text
+
+        # search focuses a node and shows it
+        page.fill("#search", "alibaba")
+        page.press("#search", "Enter")
+        assert "Alibaba Cloud" in pg.panel()
+        assert page.evaluate("window.policykg.network.getSelectedNodes()") == ["o:Alibaba Cloud"]
+
+        # filters: a recipient category, a data category, unnamed recipients
+        page.uncheck("#legend input[data-cat=payment]")
+        assert "Stripe" not in pg.labels() and "Google" in pg.labels()
+        page.check("#legend input[data-cat=payment]")
+        page.select_option("#data-filter", "postal address")
+        assert pg.labels() == {"ZenGroup Inc.", "Kaikorero", "DHL", "UPS"}
+        page.select_option("#data-filter", "")
+        page.uncheck("#toggle-unnamed")
+        assert "law enforcement" not in pg.labels() and "INAGORA Co., Ltd." in pg.labels()
+        page.check("#toggle-shared")
+        assert pg.labels() & {"Alibaba Cloud", "UPS"} == set() and "Stripe" in pg.labels()
+
+        # the overlap and most-shared tabs
+        page.click("#tabs button[data-tab=overlap]")
+        assert "INAGORA Co., Ltd." in page.locator("#overlap-table").inner_text()
+        page.click("#tabs button[data-tab=shared]")
+        assert page.locator("#shared-table tbody tr").first.inner_text().startswith("Google")
+
+        assert pg.external == [] and pg.errors == [] and pg.dialogs == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.browser
+def test_browser_hostile_page(browser, tmp_path):
+    pg = Page(browser, _write(tmp_path, HOSTILE))
+    try:
+        page = pg.page
+        assert {HOSTILE_COMPANY, HOSTILE_ORG} <= pg.labels()
+        pg.click_edge(pg.edge_id(XSS_SCRIPT, XSS_IMG))
+        text = pg.panel()
+        assert XSS_IMG in text and XSS_SCRIPT in text and "</script>." in text
+        # hover the hostile node: the tooltip shows the text, makes no element
+        pos = page.evaluate("""(id) => { const k = window.policykg, d = k.network.canvasToDOM(k.network.getPositions([id])[id]);
+            const r = document.getElementById('graph').getBoundingClientRect(); return {x: r.left + d.x, y: r.top + d.y}; }""",
+                            "o:" + HOSTILE_ORG)
+        page.mouse.move(pos["x"], pos["y"])
+        page.wait_for_selector("div.vis-tooltip", state="visible", timeout=3000)
+        assert XSS_IMG in page.locator("div.vis-tooltip").inner_text()
+        page.click("#tabs button[data-tab=overlap]")
+        assert XSS_SCRIPT in page.locator("#overlap-table").inner_text()
+        page.click("#tabs button[data-tab=shared]")
+        page.wait_for_timeout(200)
+        assert page.evaluate("document.images.length") == 0
+        assert page.evaluate("document.scripts.length") == 3
+        assert pg.dialogs == [] and pg.external == [] and pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.browser
+def test_browser_scale(browser, tmp_path):
+    path = _write(tmp_path, big_rows(), "big.html")
+    t = time.perf_counter()
+    pg = Page(browser, path, timeout_ms=14000)
+    try:
+        elapsed = time.perf_counter() - t
+        assert elapsed < 14
+        n = pg.page.evaluate("window.policykg.nodes.get({filter: n => !n.hidden}).length")
+        assert n > 1000
+        assert "1000 companies" in pg.page.locator("#counts").inner_text()
+        assert pg.external == [] and pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.browser
+def test_browser_examples(browser, tmp_path, request):
+    try:
+        store = request.getfixturevalue("examples_store")
+    except pytest.FixtureLookupError:
+        pytest.skip("no examples_store fixture")
+    if isinstance(store, (str, os.PathLike)):
+        from policykg.graph import Store
+        store = Store(str(store), read_only=True)
+    out = tmp_path / "examples.html"
+    info = viz.write_page(store, str(out))
+    assert info["bytes"] == out.stat().st_size and info["companies"] >= 4
+    pg = Page(browser, out)
+    try:
+        drawn = " | ".join(sorted(pg.labels()))
+        for name in ("INAGORA", "ZenGroup", "Stripe", "Alibaba Cloud", "DHL", "Restartz"):
+            assert name in drawn, name
+        edge = pg.edge_id("INAGORA", "Stripe")
+        assert edge, "no INAGORA → Stripe link"
+        pg.click_edge(edge)
+        evidence = pg.page.locator("#panel blockquote.sentence").all_inner_texts()
+        assert any("Stripe" in s for s in evidence), evidence
+        assert pg.external == [] and pg.errors == [] and pg.dialogs == []
+    finally:
+        pg.close()
