@@ -12,16 +12,24 @@
   var CAT = {};
   DATA.categories.forEach(function (c) { CAT[c.code] = c; });
   var ACTIONS = {
-    "share": "shares with", "entrust": "entrusts to (processor)", "joint-use": "joint use with",
-    "provide-to-third-party": "provides to a third party", "transfer": "transfers to",
-    "disclose-to-authorities": "discloses to authorities", "sell": "sells to"
+    "share": "shared with the recipient", "entrust": "entrusted to a processor", "joint-use": "joint use",
+    "provide-to-third-party": "provided to a third party", "transfer": "transferred",
+    "disclose-to-authorities": "disclosed to authorities", "sell": "sold"
   };
+  function actionText(a) { return ACTIONS[a] ? a + " — " + ACTIONS[a] : a; }
 
   var nodeById = {}, edgeById = {}, edgesOf = {}, idsByLabel = {};
+  var searchNames = [];  // [lower-case name, node id]: labels first, then the products named
   DATA.nodes.forEach(function (n) {
     nodeById[n.id] = n; edgesOf[n.id] = [];
-    var k = n.label.toLowerCase();
-    (idsByLabel[k] = idsByLabel[k] || []).push(n.id);
+    searchNames.push([n.label.toLowerCase(), n.id]);
+  });
+  DATA.nodes.forEach(function (n) {
+    (n.products || []).forEach(function (p) { searchNames.push([p.toLowerCase(), n.id]); });
+  });
+  searchNames.forEach(function (s) {
+    var ids = idsByLabel[s[0]] = idsByLabel[s[0]] || [];
+    if (ids.indexOf(s[1]) < 0) ids.push(s[1]);
   });
   DATA.edges.forEach(function (e) {
     edgeById[e.id] = e;
@@ -118,7 +126,7 @@
       color: { color: rgba(c.color, 0.55), highlight: c.color, hover: c.color },
       dashes: e.crossBorder ? [7, 4] : false,
       title: tip([from.label + " → " + to.label,
-                  e.actions.map(function (a) { return ACTIONS[a] || a; }).join(", ") + (e.crossBorder ? " · cross-border" : ""),
+                  e.actions.map(function (a) { return ACTIONS[a] || a; }).join("; ") + (e.crossBorder ? " · cross-border" : ""),
                   e.data.length ? plural(e.data.length, "data category", "data categories") + ": " + short(e.data, 4) : "no data categories stated",
                   e.products.length > 1 || e.products[0] !== to.label ? "via " + short(e.products, 4) : ""])
     };
@@ -265,16 +273,24 @@
 
   // ---- search -------------------------------------------------------------------------------
   var dl = $("names");
-  DATA.nodes.forEach(function (n) { var o = document.createElement("option"); o.value = n.label; dl.appendChild(o); });
+  var listed = new Set();
+  DATA.nodes.concat(DATA.nodes).forEach(function (n, i) {
+    var names = i < DATA.nodes.length ? [n.label] : (n.products || []);
+    names.forEach(function (name) {
+      if (listed.has(name)) return;
+      listed.add(name);
+      var o = document.createElement("option"); o.value = name; dl.appendChild(o);
+    });
+  });
   function find(q) {
     q = String(q || "").trim().toLowerCase();
     if (!q) return null;
     var ids = idsByLabel[q];
     if (!ids) {
       var pre = [], sub = [];
-      DATA.nodes.forEach(function (n) {
-        var l = n.label.toLowerCase();
-        if (l.indexOf(q) === 0) pre.push(n.id); else if (l.indexOf(q) > 0) sub.push(n.id);
+      searchNames.forEach(function (s) {
+        var at = s[0].indexOf(q);
+        if (at === 0) pre.push(s[1]); else if (at > 0) sub.push(s[1]);
       });
       ids = pre.length ? pre : sub;
     }
@@ -351,7 +367,7 @@
     if (!n) return;
     openTab("details");
     clear(panel);
-    panel.appendChild(el("div", null, [kindBadge(n), sharedBadge(n)]));
+    panel.appendChild(el("div", null, [kindBadge(n), " ", sharedBadge(n)]));
     panel.appendChild(el("h3", { text: n.label }));
     var es = edgesOf[id].map(function (x) { return edgeById[x]; });
     if (n.kind === "company") {
@@ -423,12 +439,12 @@
     var from = nodeById[e.from], to = nodeById[e.to];
     openTab("details");
     clear(panel);
-    panel.appendChild(el("div", null, [kindBadge(to), sharedBadge(to)]));
+    panel.appendChild(el("div", null, [kindBadge(to), " ", sharedBadge(to)]));
     panel.appendChild(el("h3", null, [
       linkBtn(from.label, function () { showNode(from.id, false); focusNode(from.id); }), " → ",
       linkBtn(to.label, function () { showNode(to.id, false); focusNode(to.id); })]));
     panel.appendChild(kv([
-      ["Action", e.actions.map(function (a) { return ACTIONS[a] ? a + " (" + ACTIONS[a] + ")" : a; }).join(", ") || "—"],
+      ["Action", e.actions.map(actionText).join("; ") || "—"],
       ["Countries", el("span", null, [countriesText(e), e.crossBorder ? el("span", { cls: "xb", text: "  cross-border" }) : "  (no cross-border transfer stated)"])],
       ["Policy", el("span", { title: edgeSources(e).join("\n") }, [edgeSources(e).map(basename).join(", ") || "—"])]
     ]));
