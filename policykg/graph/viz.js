@@ -181,7 +181,7 @@
       stabilization: { enabled: true, iterations: BIG ? 150 : 200, updateInterval: 10, fit: true }
     },
     nodes: { font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif" } },
-    edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.45 } }, selectionWidth: 2, hoverWidth: 1 }
+    edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.45 } }, selectionWidth: 3, hoverWidth: 1 }
   };
   var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, options);
   var api = window.policykg = {
@@ -202,6 +202,17 @@
   network.once("stabilized", settled);
   if (!DATA.nodes.length) settled();
   setTimeout(function () { if (!api.ready) { network.stopSimulation(); settled(); } }, 20000);
+
+  // vis hides its tooltip only on moves inside the canvas (and may show it late, from a timer):
+  // hide it whenever the pointer is outside the graph
+  var pointerInside = false;
+  function hideTooltips() {
+    document.querySelectorAll("#graph div.vis-tooltip").forEach(function (t) { t.style.visibility = "hidden"; });
+  }
+  $("graph").addEventListener("mouseenter", function () { pointerInside = true; });
+  $("graph").addEventListener("mousemove", function () { pointerInside = true; });
+  $("graph").addEventListener("mouseleave", function () { pointerInside = false; hideTooltips(); });
+  network.on("showPopup", function () { if (!pointerInside) hideTooltips(); });
 
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0], true);
