@@ -1,18 +1,17 @@
-"""Find data categories, purposes and legal bases in spans of a policy."""
+"""Find data categories, purposes and unnamed recipients in spans of a policy."""
 from __future__ import annotations
 
 from .lexicon import UNSPECIFIED, Lexicon
 
 
 class Annotated:
-    """A policy text with every data-category, purpose and organisation phrase found once."""
+    """A policy text with every data-category, purpose and unnamed-recipient phrase found once."""
 
     def __init__(self, text: str, folded: str, lex: Lexicon):
         self.text = text
         self.lex = lex
         self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri)
         self.purposes = list(lex.purpose_matcher.finditer(text, folded))
-        self.legal = list(lex.legal_matcher.finditer(text, folded))
         self.unnamed = list(lex.recipient_matcher.finditer(text, folded))  # (start, end, code)
 
     @staticmethod
@@ -41,13 +40,6 @@ class Annotated:
     def purposes_in(self, start: int, end: int) -> list[str]:
         out = []
         for _a, _b, iri in self._within(self.purposes, start, end):
-            if iri not in out:
-                out.append(iri)
-        return out
-
-    def legal_in(self, start: int, end: int) -> list[str]:
-        out = []
-        for _a, _b, iri in self._within(self.legal, start, end):
             if iri not in out:
                 out.append(iri)
         return out

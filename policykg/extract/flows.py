@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .controller import _JA_NAME, _SUFFIX_NAME, _clean, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon
+from .phrases import fold
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 
@@ -97,7 +98,7 @@ def find_mentions(p: Policy) -> list[Mention]:
     """Every organisation named outside URLs, registry names first, then unknown company names."""
     text, lex = p.text, p.lex
     reg = lex.registry
-    folded_case = _fold_keep_case(text)
+    folded_case = fold(text, lower=False)
     lower = folded_case.lower() if len(folded_case.lower()) == len(folded_case) else folded_case
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
@@ -121,18 +122,14 @@ def find_mentions(p: Policy) -> list[Mention]:
             name = " ".join(words)
             if len(name) < 3 or _GENERIC_UNKNOWN.match(name):
                 continue
-            a = b - len(m.group(0).rstrip()) + (len(m.group(0).rstrip()) - len(name)) if name else a
+            if text[b - len(name):b] == name:
+                a = b - len(name)  # the name without the leading words dropped above
             org = reg.find_name(name)
             out.append(Mention(a, b, p.sentence_at(a), org.id if org else None, org.name if org else name))
             taken.append((a, b))
     out.sort(key=lambda m: m.start)
     return [m for m in out if not is_controller_name(m.name, p.controller)
             and not (m.org_id and p.controller.organization and reg.get(m.org_id).name == p.controller.organization)]
-
-
-def _fold_keep_case(text: str) -> str:
-    from .phrases import fold
-    return fold(text, lower=False)
 
 
 def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:

@@ -182,15 +182,6 @@ class Lexicon:
     category_data: dict[str, list[str]] = field(default_factory=dict)
     category_purpose: dict[str, str] = field(default_factory=dict)
 
-    def ancestors(self, iri: str) -> set[str]:
-        seen, todo = set(), [iri]
-        while todo:
-            x = todo.pop()
-            for b in self.data.get(x, Concept(x, "")).broader:
-                if b not in seen:
-                    seen.add(b)
-                    todo.append(b)
-        return seen
 
 
 def _union(patterns: list[str]) -> re.Pattern:
