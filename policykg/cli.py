@@ -179,6 +179,32 @@ def _print_table(names: list[str], rs: list[dict]) -> None:
     click.echo(f"({len(rs)} rows)")
 
 
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False), help="Gold file (JSON).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV: file, language, controller.")
+@click.option("--min-p", type=float, default=0.0, help="Fail (exit 1) below this recipient precision.")
+@click.option("--min-r", type=float, default=0.0, help="Fail below this recipient recall.")
+@click.option("--min-data-r", type=float, default=0.0, help="Fail below this data-to-recipient recall.")
+@click.option("--min-collected-r", type=float, default=0.0, help="Fail below this collected-data recall.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(paths, gold, manifest, min_p, min_r, min_data_r, min_collected_r, fmt):
+    """Score extraction on policy files against a gold file: P/R per policy and overall, every miss named."""
+    from .evaluate import evaluate as run, report_lines
+    try:
+        sc = run(list(paths), gold, manifest=manifest)
+    except (OSError, ValueError, KeyError) as exc:
+        raise Failed(f"{gold}: not a gold file ({exc})") from None
+    if fmt == "json":
+        click.echo(json.dumps(sc.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        for line in report_lines(sc):
+            click.echo(line)
+    if (sc.precision < min_p or sc.recall < min_r or sc.data_recall < min_data_r
+            or sc.collected_recall < min_collected_r):
+        raise Failed("below the thresholds: " + sc.summary())
+
+
 @main.command("queries")
 def list_queries():
     """List the named queries."""
