@@ -1,7 +1,10 @@
 """Find the controller: the company whose policy this is, and its country."""
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 
 from .lexicon import Lexicon, _org_key
 from .model import Party
@@ -53,34 +56,101 @@ def _name_before(text: str, pos: int) -> str | None:
     return None
 
 
+_W = r"[A-Za-z0-9À-ÿ&'’.\-]"
+_NAME_EN = (rf"(?:[A-Z0-9]{_W}*|[a-z][a-z0-9]*(?:[A-Z]{_W}*|\.[a-z]{{2,4}}))"
+            rf"(?:[ \u00a0](?:[A-Z0-9]{_W}*|\([A-Z][A-Za-z]+\)|of|the|and|for|&|de)){{0,5}}"
+            r"(?:,?\s(?:Inc\.?|LLC|Ltd\.?|Limited|Corporation|Corp\.?|GmbH|AG|plc|S\.A\.|B\.V\.|K\.K\.|Co\.,?\s?Ltd\.?|Co\.))?")
+_NAME_JA = r"(?:株式会社|合同会社)?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fffＡ-Ｚａ-ｚ０-９・＆&]{2,25}(?:株式会社|合同会社)?"
+_TITLE_WORD = rf"[A-Za-z]{_W}*"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list[tuple[re.Pattern, int, int]], frozenset]:
+    raw = json.loads(resources.files("policykg.extract").joinpath("controller.json").read_text(encoding="utf-8"))
+    out = []
+    for p in raw["patterns"]:
+        name = _NAME_EN + "|" + _NAME_JA
+        if "privacy|data protection|cookie" in p["pattern"]:   # a title: any case ("reddit privacy policy")
+            name = rf"{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}|" + _NAME_JA
+        out.append((re.compile(p["pattern"].replace("{NAME}", f"(?P<name>{name})"), re.M), p["weight"], p["head"]))
+    return out, frozenset(x.lower() for x in raw["name_stoplist"]), frozenset(raw["leading_words"])
+
+
+def _candidate(name: str, stop: frozenset, lead: frozenset, lex: Lexicon) -> str | None:
+    name = _clean(name)
+    words = name.split()
+    while words and words[0].lower() in lead:
+        words = words[1:]
+    name = " ".join(words)
+    if (len(name) < 2 or name.lower() in stop or name.lower().startswith(("privacy ", "personal "))
+            or name[0] in "本当弊"):
+        return None
+    org = lex.registry.find_name(name)
+    if org is not None and org.role != "recipient":
+        return None
+    return name
+
+
+def _by_patterns(text: str, lex: Lexicon) -> str | None:
+    """The name the controller patterns point at most surely (weights add up; frequency breaks ties)."""
+    pats, stop, lead = _patterns()
+    scores: dict[str, float] = {}
+    forms: dict[str, tuple[float, str]] = {}
+    for rx, weight, head in pats:
+        for m in rx.finditer(text[:head] if head else text):
+            name = _candidate(m.group("name"), stop, lead, lex)
+            if not name:
+                continue
+            key = _org_key(name)
+            if not key:
+                continue
+            scores[key] = scores.get(key, 0) + weight
+            if weight > forms.get(key, (0, ""))[0]:
+                forms[key] = (weight, name)
+    if not scores:
+        return None
+    folded = text.lower()
+    best = max(scores, key=lambda k: (scores[k], min(folded.count(k), 20), len(k)))
+    return forms[best][1]
+
+
+def _by_frequency(text: str, lex: Lexicon) -> str | None:
+    """The company name (with a legal suffix) the text repeats most, registry recipients aside."""
+    counts: dict[str, int] = {}
+    for rx in (_SUFFIX_NAME, _JA_NAME):
+        for m in rx.finditer(text):
+            n = _clean(m.group(0))
+            org = lex.registry.find_name(n)
+            if org is not None and org.role == "recipient":
+                continue
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _by_contact_domain(text: str, lex: Lexicon) -> str | None:
+    """A name in the text that spells the domain of the policy's contact e-mail ("privacy@read-the-docs.org")."""
+    domains: dict[str, int] = {}
+    for m in _EMAIL.finditer(text):
+        label = m.group(1).lower().replace("-", "")
+        if lex.registry.find_name(label) is None:
+            domains[label] = domains.get(label, 0) + 1
+    for label in sorted(domains, key=lambda k: -domains[k]):
+        if len(label) < 3:
+            continue
+        # the same letters written as words: "Read the Docs", "Post-Gazette", "Hocuspocus"
+        rx = re.compile(r"(?<![\w.@/])" + r"[\s\-]?".join(re.escape(c) for c in label) + r"(?![\w@])", re.I)
+        m = rx.search(text)
+        if m:
+            return m.group(0)
+    return None
+
+
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@(?:[\w-]{1,63}\.){0,3}?([\w-]{2,63})\.(?:com|org|net|io|dev|co|jp|de|fr|uk|eu|us|ai|app)\b")
+
+
 def find_controller(text: str, lex: Lexicon, hint: str | None = None) -> Party:
     """The controller named in the text (or the hint a user gave), with its country."""
-    name = hint
-    if not name:
-        head = text[:6000]
-        for rx in (_DEFINER, _DEFINER_JA):
-            for m in rx.finditer(head):
-                cand = _name_before(head, m.start())
-                if cand and not re.fullmatch(r"(?i)(we|us|our|this|the|it|policy|privacy policy|services?)", cand):
-                    name = cand
-                    break
-            if name:
-                break
-    if not name:
-        m = _LABELLED.search(text)
-        if m:
-            name = _clean(re.split(r"\s{2,}|\|", m.group(1))[0])
-    if not name:
-        counts: dict[str, int] = {}
-        for rx in (_SUFFIX_NAME, _JA_NAME):
-            for m in rx.finditer(text):
-                n = _clean(m.group(0))
-                org = lex.registry.find_name(n)
-                if org is not None and org.role == "recipient":
-                    continue
-                counts[n] = counts.get(n, 0) + 1
-        if counts:
-            name = max(counts, key=lambda k: counts[k])
+    name = hint or _by_patterns(text, lex) or _by_contact_domain(text, lex) or _by_frequency(text, lex)
     org = lex.registry.find_name(name) if name else None
     party = Party(name=name or "", organization=org.name if org else (name or None),
                   country=(org.country if org else None), known=org is not None)
@@ -114,4 +184,5 @@ def is_controller_name(candidate: str, controller: Party) -> bool:
     a, b = _org_key(candidate), _org_key(controller.name)
     if not a or not b:
         return False
-    return a == b or a in b.split() or b in a.split() or (len(a) > 3 and b.startswith(a)) or (len(b) > 3 and a.startswith(b))
+    return (a == b or a in b.split() or b in a.split() or (len(a) > 3 and b.startswith(a))
+            or (len(b) > 3 and a.startswith(b)) or (len(b) > 5 and a.replace(" ", "").endswith(b.replace(" ", ""))))

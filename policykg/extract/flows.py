@@ -397,10 +397,12 @@ def build(p: Policy) -> FlowBuilder:
     for m in mentions:
         if m.org_id:
             by_sent.setdefault(m.sentence, []).append(m)
+    own = lex.registry.find_name(p.controller.name) if p.controller.name else None
     for m in mentions:
         org = lex.registry.get(m.org_id) if m.org_id else None
         if org is not None and org.role != "recipient":
             continue
+        own_group = org is not None and own is not None and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id))
         # "Google Analytics, a service offered by Google": the product stands for its owner named after it
         if org is not None and any(o.start < m.start and _is_ancestor(lex.registry, org.id, o.org_id)
                                    for o in by_sent.get(m.sentence, ())):
@@ -411,6 +413,8 @@ def build(p: Policy) -> FlowBuilder:
         kind, ctx = d.decide(m.sentence)
         if kind == "none":
             continue
+        if own_group and not _group_context(p, d, ctx, blk):
+            continue  # the controller's own brands and products (WordPress.com in Automattic's policy)
         skip = [(x.start, x.end) for x in mentions if x.sentence == m.sentence]
         cat = None if org else context_category(p, ctx, blk)
         party = party_for(p, m, cat)
@@ -436,6 +440,12 @@ def build(p: Policy) -> FlowBuilder:
         named_sents.update(ctx)
     _unnamed(p, d, fb, named_sents)
     return fb
+
+
+def _group_context(p: Policy, d: Decider, ctx: list[int], block: int) -> bool:
+    """The context speaks of group companies or joint use (where a subsidiary is a recipient of its own)."""
+    heads = [p.seg.blocks[h].sentences[0] for h in p.headings(block)[:2] if p.seg.blocks[h].sentences]
+    return any(d.has("group", i) for i in [*ctx, *heads])
 
 
 def _is_ancestor(reg, oid: str, other: str) -> bool:
