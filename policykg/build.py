@@ -1,20 +1,38 @@
-"""Build a store from policy files: walk folders, read a manifest, extract, store.
+"""Build a store from policy files: walk folders, read a manifest, extract in parallel, store
+in batches.
 
 >>> from policykg.build import build          # doctest: +SKIP
 >>> report = build(["examples/policies"], "out/store", manifest="examples/policies/manifest.csv")  # doctest: +SKIP
 >>> report.stored, report.failed                # doctest: +SKIP
 (5, [])
+
+Extraction runs in worker processes (``jobs``) or on any ``concurrent.futures.Executor``
+(``executor=``, e.g. ``dask.distributed.Client.get_executor()``); a worker gets a path, its
+manifest entry and the content hash the store holds for it, and returns a small ``Outcome``:
+"unchanged" (same hash, nothing extracted), a one-line failure, or the policy's N-Quads
+(``PolicyGraph``) and the few numbers the report needs. At most ``window`` tasks are in flight
+and at most ``BATCH_BYTES`` of N-Quads wait for the store, so memory stays bounded.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .extract import ReadError, extract_file
+from .extract import ReadError, extract_document, read_path
 from .extract.model import PolicyResult
+from .graph.rdf import PolicyGraph, policy_graph, policy_iri
 from .graph.store import Store
+
+#: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
+#: or when the oldest result in it has waited this many seconds
+BATCH_BYTES = 48 * 1024 * 1024
+BATCH_POLICIES = 1000
+BATCH_SECONDS = 10.0
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
 
@@ -85,37 +103,143 @@ def manifest_for(path: str, manifest: dict[str, ManifestEntry] | None) -> Manife
 
 def extract_one(path: str, entry: ManifestEntry, max_bytes: int | None = None) -> PolicyResult:
     kw = {"max_bytes": max_bytes} if max_bytes else {}
-    result = extract_file(path, controller=entry.controller, language=entry.language, **kw)
+    return _extract(read_path(path, **kw), entry)
+
+
+def _extract(doc, entry: ManifestEntry) -> PolicyResult:
+    result = extract_document(doc, controller=entry.controller, language=entry.language)
     if entry.country:
         result.controller.country = entry.country
     return result
 
 
+@dataclass
+class Outcome:
+    """What a worker sends back for one file: small and picklable."""
+    path: str
+    status: str                        # "stored", "unchanged" or "failed"
+    reason: str = ""                   # why it failed
+    graph: PolicyGraph | None = None   # the policy's quads, when stored
+    flows: int = 0
+    recipients: tuple = ()             # named organisations it sends data to
+    controller: str | None = None
+
+
+def process_file(path: str, entry: ManifestEntry, known_hash: str | None = None,
+                 max_bytes: int | None = None) -> Outcome:
+    """Read one file; unless its text has ``known_hash``, extract it and serialise its graph."""
+    try:
+        doc = read_path(path, **({"max_bytes": max_bytes} if max_bytes else {}))
+    except ReadError as exc:
+        return Outcome(path, "failed", str(exc))
+    if known_hash and hashlib.sha256(doc.text.encode("utf-8")).hexdigest() == known_hash:
+        return Outcome(path, "unchanged")
+    result = _extract(doc, entry)
+    return Outcome(path, "stored", graph=policy_graph(result), flows=len(result.flows),
+                   recipients=tuple({f.recipient.organization for f in result.flows if f.recipient.organization}),
+                   controller=result.controller.name)
+
+
+def _warm_up() -> None:
+    """Load the lexicon once per worker process, before its first task."""
+    from .extract.lexicon import load
+    load()
+
+
+def _process_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes; forked where possible, after loading the lexicon, so they start at once
+    (they never touch the store)."""
+    import multiprocessing
+    if "fork" in multiprocessing.get_all_start_methods():
+        _warm_up()
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(jobs, initializer=_warm_up)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                          # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def _outcomes(tasks: Iterator[tuple], jobs: int, executor: Executor | None, window: int) -> Iterator[Outcome]:
+    """Run ``process_file`` over the tasks, in this process or on an executor, with at most
+    ``window`` tasks in flight; outcomes come in completion order."""
+    if executor is None and jobs <= 1:
+        for t in tasks:
+            yield process_file(*t)
+        return
+    own = executor is None
+    if own:
+        executor = _process_pool(jobs)
+    pending: set = set()
+    try:
+        for t in tasks:
+            if len(pending) >= window:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+            pending.add(executor.submit(process_file, *t))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+    finally:
+        for f in pending:
+            f.cancel()
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
 def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None = None, force: bool = False,
-          progress: Callable[[str], None] | None = None, max_bytes: int | None = None) -> BuildReport:
-    """Extract every policy under ``paths`` and store each in its own named graph."""
-    st = store if isinstance(store, Store) else Store(store)
-    st.ensure_vocabulary()
+          progress: Callable[[Outcome], None] | None = None, max_bytes: int | None = None,
+          jobs: int | None = None, executor: Executor | None = None, window: int | None = None) -> BuildReport:
+    """Extract every policy under ``paths`` and store each in its own named graph.
+
+    A policy whose text has the hash its graph holds is skipped without extraction unless
+    ``force``. ``jobs``: worker processes (default: all cores; 1 extracts in this process);
+    ``executor``: any ``concurrent.futures.Executor`` to extract on instead (``jobs`` is then
+    only used for the default ``window``, the number of tasks in flight: 4 per job).
+    ``store``: a path, a ``Store`` or any store with the interface in ``policykg.graph.store``.
+    ``progress`` is called with each file's ``Outcome``.
+    """
+    jobs = jobs or default_jobs()
+    window = window or 4 * jobs
+    own = isinstance(store, str)
+    st = Store(store) if own else store
     man = read_manifest(manifest) if isinstance(manifest, str) else manifest
     report = BuildReport()
     try:
-        for path in iter_policy_files(paths):
-            try:
-                result = extract_one(path, manifest_for(path, man), max_bytes)
-            except ReadError as exc:
-                report.failed.append(Failure(path, str(exc)))
+        st.ensure_vocabulary()
+        known = {} if force else st.policy_hashes()
+        tasks = ((p, manifest_for(p, man), known.get(policy_iri(p)), max_bytes) for p in iter_policy_files(paths))
+        batch: list[PolicyGraph] = []
+        size, since = 0, time.monotonic()
+        for out in _outcomes(tasks, jobs, executor, window):
+            if out.status == "failed":
+                report.failed.append(Failure(out.path, out.reason))
+            elif out.status == "unchanged":
+                report.skipped += 1
             else:
-                from .graph.rdf import policy_iri
-                if not force and st.has_hash(result.text_sha256, policy_iri(result.source)):
-                    report.skipped += 1
-                else:
-                    st.add_result(result)
-                    report.stored += 1
-                report.flows += len(result.flows)
-                report.recipients.update(f.recipient.organization for f in result.flows if f.recipient.organization)
-                report.controllers.append(result.controller.name)
+                batch.append(out.graph)
+                size += len(out.graph.nquads)
+                report.stored += 1
+                report.flows += out.flows
+                report.recipients.update(out.recipients)
+                report.controllers.append(out.controller)
+            if batch and (size >= BATCH_BYTES or len(batch) >= BATCH_POLICIES
+                          or time.monotonic() - since >= BATCH_SECONDS):
+                st.add_graphs(batch)
+                batch, size, since = [], 0, time.monotonic()
             if progress:
-                progress(path)
+                progress(out)
+        if batch:
+            st.add_graphs(batch)
     finally:
         st.flush()
+        if own:
+            st.close()
+    report.failed.sort(key=lambda f: f.path)
     return report
+
+

@@ -35,6 +35,38 @@ def _open_store(path: str, read_only: bool = True):
         raise Failed(str(exc)) from None
 
 
+class _RateBar:
+    """A progress bar on stderr showing the count, policies per second and the time left."""
+
+    def __init__(self, total: int):
+        import time
+        self._clock, self._start = time.monotonic, time.monotonic()
+        self.bar = click.progressbar(length=total, label="Building", show_eta=True, show_pos=True,
+                                     file=sys.stderr, item_show_func=self._rate)
+
+    def _rate(self, _item) -> str | None:
+        secs = self._clock() - self._start
+        return f"{self.bar.pos / secs:.1f} policies/s" if self.bar.pos and secs > 0 else None
+
+    def update(self, _outcome) -> None:
+        self.bar.update(1, current_item=_outcome)
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def _progress_bar(total: int, quiet: bool):
+    """A ``_RateBar`` when stderr is a terminal and not ``quiet``, else a context giving None."""
+    import contextlib
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return _RateBar(total)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="policykg")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -76,7 +108,9 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--manifest", type=click.Path(dir_okay=False), help="CSV: file, language, controller.")
 @click.option("--force", is_flag=True, help="Re-extract policies whose text is unchanged.")
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
-def build(paths, store, manifest, force, max_bytes):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores; 1: no workers).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
+def build(paths, store, manifest, force, max_bytes, jobs, quiet):
     """Extract policies and store each as a named graph."""
     from .build import build as run_build, iter_policy_files, read_manifest
     man = None
@@ -87,10 +121,9 @@ def build(paths, store, manifest, force, max_bytes):
             raise click.UsageError(f"--manifest: {exc}") from None
     files = list(iter_policy_files(paths))
     st = _open_store(store, read_only=False)
-    with click.progressbar(length=len(files), label="Building", show_eta=True, show_pos=True,
-                           file=sys.stderr) as bar:
-        report = run_build(files, st, manifest=man, force=force, max_bytes=max_bytes,
-                           progress=lambda _p: bar.update(1))
+    with _progress_bar(len(files), quiet) as bar:
+        report = run_build(files, st, manifest=man, force=force, max_bytes=max_bytes, jobs=jobs,
+                           progress=bar.update if bar else None)
     n_pol = st.count_policies()
     st.close()
     for f in report.failed:

@@ -6,15 +6,15 @@ import hashlib
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ..extract.model import Evidence, Party, PolicyResult
 from ..ontology import DCT, DPV, ID, LOC, OA, ORG, PKG, PROV, RDF, RDFS, XSD
 
-_T = ox.NamedNode
-TYPE = _T(RDF + "type")
-LABEL = _T(RDFS + "label")
+TYPE = RDF + "type"
+LABEL = RDFS + "label"
 
 #: action code -> (processing concept, recipient sub-properties written beside dpv:hasRecipient)
 ACTIONS = {
@@ -58,41 +58,80 @@ def country_iri(cc: str) -> str:
     return LOC + cc
 
 
-def _lit(value, datatype: str | None = None) -> ox.Literal:
-    if datatype:
-        return ox.Literal(str(value), datatype=_T(datatype))
-    return ox.Literal(str(value))
+#: N-Quads escapes of a literal's characters (the same as Oxigraph writes)
+_ESCAPES = {i: "\\u%04X" % i for i in [*range(0x20), 0x7F]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+
+
+def _lit(value, datatype: str | None = None) -> str:
+    """A literal in N-Quads syntax (a plain string or a typed literal)."""
+    text = '"' + str(value).translate(_ESCAPES) + '"'
+    return f"{text}^^<{datatype}>" if datatype else text
 
 
 class _Writer:
-    def __init__(self, graph: str):
-        self.g = _T(graph)
-        self.quads: list[ox.Quad] = []
+    """Collects one graph's quads as N-Quads lines (objects: an IRI string or a ``_lit``)."""
 
-    def add(self, s: str, p: str, o) -> None:
-        self.quads.append(ox.Quad(_T(s), _T(p), o if not isinstance(o, str) else _T(o), self.g))
+    def __init__(self, graph: str):
+        self.g = f" <{graph}> .\n"
+        self.lines: list[str] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        if o[0] != '"':
+            o = "<" + o + ">"
+        self.lines.append(f"<{s}> <{p}> {o}{self.g}")
+
+
+@dataclass
+class PolicyGraph:
+    """One policy ready for a store: its graph IRI, every quad but the content hash (N-Quads,
+    UTF-8) and the hash, which a store writes last so that a graph cut short is never taken for
+    a complete one."""
+    graph: str
+    nquads: bytes
+    sha256: str
+
+    def hash_quad(self) -> str:
+        """The N-Quads line of the policy's ``pkg:contentHash``."""
+        return f"<{self.graph}> <{PKG}contentHash> {_lit(self.sha256)} <{self.graph}> .\n"
+
+
+_HASH_LINE = 4
+
+
+def policy_graph(r: PolicyResult, registry=None) -> PolicyGraph:
+    """One extraction result as a ``PolicyGraph`` (the fast path for building stores)."""
+    doc, lines = _policy_lines(r, registry)
+    del lines[_HASH_LINE]
+    return PolicyGraph(doc, "".join(lines).encode("utf-8"), r.text_sha256)
 
 
 def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
     """(graph IRI, quads) for one extraction result."""
+    doc, lines = _policy_lines(r, registry)
+    return doc, list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
+
+
+def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
+    """(graph IRI, N-Quads lines); line ``_HASH_LINE`` is the content hash."""
     from ..extract.lexicon import load
     reg = registry or load().registry
     pid = policy_id(r.source)
     doc = policy_iri(r.source)
     w = _Writer(doc)
-    w.add(doc, TYPE.value, PKG + "PolicyDocument")
-    w.add(doc, TYPE.value, PROV + "Entity")
+    w.add(doc, TYPE, PKG + "PolicyDocument")
+    w.add(doc, TYPE, PROV + "Entity")
     w.add(doc, DCT + "source", _lit(r.source))
     w.add(doc, DCT + "language", _lit(r.language))
-    w.add(doc, PKG + "contentHash", _lit(r.text_sha256))
+    w.add(doc, PKG + "contentHash", _lit(r.text_sha256))          # line _HASH_LINE
     w.add(doc, DCT + "extent", _lit(r.chars, XSD + "integer"))
 
     ctrl = r.controller
     creg = reg.find_name(ctrl.name) if ctrl.name else None
     ctrl_iri = ID + "org/" + (creg.id if creg else slug(ctrl.name or pid))
-    w.add(ctrl_iri, TYPE.value, DPV + "DataController")
-    w.add(ctrl_iri, TYPE.value, DPV + "Organisation")
-    w.add(ctrl_iri, LABEL.value, _lit(ctrl.name or pid))
+    w.add(ctrl_iri, TYPE, DPV + "DataController")
+    w.add(ctrl_iri, TYPE, DPV + "Organisation")
+    w.add(ctrl_iri, LABEL, _lit(ctrl.name or pid))
     if ctrl.country:
         w.add(ctrl_iri, DPV + "hasCountry", country_iri(ctrl.country))
     w.add(doc, DCT + "publisher", ctrl_iri)
@@ -108,12 +147,12 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
         if iri in written_orgs:
             return iri
         written_orgs.add(iri)
-        w.add(iri, TYPE.value, DPV + "Recipient")
-        w.add(iri, LABEL.value, _lit(p.name))
+        w.add(iri, TYPE, DPV + "Recipient")
+        w.add(iri, LABEL, _lit(p.name))
         if p.category:
             w.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
         if p.organization is not None:
-            w.add(iri, TYPE.value, DPV + "Organisation")
+            w.add(iri, TYPE, DPV + "Organisation")
             if p.country:
                 w.add(iri, DPV + "hasCountry", country_iri(p.country))
             if rid:
@@ -124,7 +163,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
                                              category=parent.category, country=parent.country, known=True))
                     w.add(iri, ORG + "subOrganizationOf", pnode)
         else:
-            w.add(iri, TYPE.value, PKG + "UnnamedRecipient")
+            w.add(iri, TYPE, PKG + "UnnamedRecipient")
         return iri
 
     def evidence(base: str, evs: list[Evidence]) -> None:
@@ -132,11 +171,11 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
             ev = f"{base}/ev/{k}"
             sel = ev + "/sel"
             w.add(base, PROV + "wasDerivedFrom", ev)
-            w.add(ev, TYPE.value, OA + "SpecificResource")
+            w.add(ev, TYPE, OA + "SpecificResource")
             w.add(ev, OA + "hasSource", doc)
             w.add(ev, OA + "hasSelector", sel)
             w.add(ev, PROV + "value", _lit(e.text))
-            w.add(sel, TYPE.value, OA + "TextPositionSelector")
+            w.add(sel, TYPE, OA + "TextPositionSelector")
             w.add(sel, OA + "start", _lit(e.start, XSD + "integer"))
             w.add(sel, OA + "end", _lit(e.end, XSD + "integer"))
 
@@ -145,7 +184,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
         fi = f"{base}/{n}"
         rec = party_node(f.recipient)
         proc, subprops = ACTIONS.get(f.action, ACTIONS["share"])
-        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
         w.add(fi, DPV + "hasRecipient", rec)
         for sp in subprops:
@@ -164,7 +203,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
             w.add(fi, DPV + "hasPurpose", pur["iri"])
         rc = f.recipient.country
         if ctrl.country and rc and rc != ctrl.country and f.recipient.organization is not None:
-            w.add(fi, TYPE.value, DPV + "CrossBorderTransfer")
+            w.add(fi, TYPE, DPV + "CrossBorderTransfer")
             w.add(fi, DPV + "hasProcessing", DPV + "CrossBorderTransfer")
             w.add(fi, DPV + "hasThirdCountry", country_iri(rc))
         evidence(fi, f.evidence)
@@ -172,7 +211,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
     for n, s in enumerate(r.sources):
         fi = f"{base}/source/{n}"
         src = party_node(s.source)
-        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
         w.add(fi, DPV + "hasDataSource", src)
         w.add(fi, DPV + "hasProcessing", DPV + "Collect")
@@ -184,7 +223,7 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
 
     for n, c in enumerate(r.collected):
         fi = f"{base}/collect/{n}"
-        w.add(fi, TYPE.value, DPV + "Process")
+        w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
         w.add(fi, DPV + "hasProcessing", DPV + "Collect")
         w.add(fi, DPV + "hasPersonalData", c.iri)
@@ -193,10 +232,10 @@ def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
     for n, c in enumerate(r.conditions):
         ci = f"{ID}condition/{pid}/{n}"
         w.add(doc, PKG + "hasCondition", ci)
-        w.add(ci, TYPE.value, PKG + "SharingCondition")
+        w.add(ci, TYPE, PKG + "SharingCondition")
         w.add(ci, PROV + "value", _lit(c.text))
         evidence(ci, c.evidence)
-    return doc, w.quads
+    return doc, w.lines
 
 
 _CATEGORY_LOCAL = {

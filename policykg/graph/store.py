@@ -5,6 +5,25 @@
 >>> s.ensure_vocabulary()
 >>> s.count_policies()
 0
+
+The store interface ``policykg.build`` uses (a SPARQL-endpoint store implements the same):
+
+- ``ensure_vocabulary()``: load the vocabulary graph unless it is there.
+- ``policy_hashes() -> dict[str, str]``: graph IRI -> ``pkg:contentHash`` of every complete
+  policy graph, read once at the start of a build (a graph without its hash is incomplete).
+- ``add_graphs(batch: list[PolicyGraph])``: store a batch of policies (``policykg.graph.rdf.
+  PolicyGraph``: ``graph`` IRI, ``nquads`` bytes holding every quad of the policy but its
+  content hash, ``sha256``; ``hash_quad()`` gives the hash's N-Quads line). Each graph replaces
+  any earlier graph of that IRI; the hash is written last, so a build killed halfway leaves no
+  graph that the next build would take for complete.
+- ``flush()``: make everything written durable.
+- ``count_policies() -> int`` (the command line prints it after a build) and ``close()``.
+
+Here a batch of new graphs goes in with one ``bulk_load`` (fast, not transactional: a kill
+during it may leave part of a graph, without its hash, which the next build replaces), then
+their hashes with one transactional ``extend``. A batch of graphs already in the store (changed
+policies, ``--force``) is replaced by one SPARQL update (``DROP`` + ``INSERT DATA``, one
+transaction): a reader sees the old graph or the new one, never half of it.
 """
 from __future__ import annotations
 
@@ -15,9 +34,10 @@ import pyoxigraph as ox
 from .. import ontology
 from ..extract.model import PolicyResult
 from ..ontology import ID, PKG, PREFIXES
-from .rdf import policy_quads
+from .rdf import PolicyGraph, policy_graph
 
 VOCAB_GRAPH = ID + "graph/vocabulary"
+HASH = ox.NamedNode(PKG + "contentHash")
 
 
 class StoreError(Exception):
@@ -55,6 +75,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.ox = _open(path, read_only)
+        self._graphs: set[str] | None = None    # named graphs present, read on the first write
 
     # -- writing -------------------------------------------------------------
     def ensure_vocabulary(self) -> None:
@@ -70,29 +91,40 @@ class Store:
         self.ox.extend(quads)
 
     def add_result(self, result: PolicyResult) -> str:
-        """Store one policy, replacing its earlier graph, in one transaction. Returns the graph IRI."""
-        graph, quads = policy_quads(result)
-        self.replace_graph(graph, quads)
-        return graph
+        """Store one policy, replacing its earlier graph. Returns the graph IRI."""
+        pg = policy_graph(result)
+        self.add_graphs([pg])
+        return pg.graph
 
-    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self.ox.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+    def add_graphs(self, batch: list[PolicyGraph]) -> None:
+        """Store a batch of policies, each replacing its earlier graph (see the module doc)."""
+        if self._graphs is None:
+            self._graphs = {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+        new = [p for p in batch if p.graph not in self._graphs]
+        old = [p for p in batch if p.graph in self._graphs]
+        if new:
+            self.ox.bulk_load(b"".join(p.nquads for p in new), format=ox.RdfFormat.N_QUADS, lenient=True)
+            self.ox.load("".join(p.hash_quad() for p in new), format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._graphs.update(p.graph for p in new)
+        if old:
+            drops = "".join(f"DROP SILENT GRAPH <{p.graph}> ;\n" for p in old)
+            inserts = "".join(f"GRAPH <{p.graph}> {{\n{_triples(p)}}}\n" for p in old)
+            self.ox.update(f"{drops}INSERT DATA {{\n{inserts}}}")
 
     def remove_policy(self, graph: str) -> None:
         self.ox.update(f"DROP SILENT GRAPH <{graph}>")
+        if self._graphs is not None:
+            self._graphs.discard(graph)
 
     def flush(self) -> None:
         if self.path and not self.read_only:
             self.ox.flush()
 
     # -- reading -------------------------------------------------------------
-    def has_hash(self, sha256: str, graph: str | None = None) -> bool:
-        q = "ASK { ?d <%s> ?h }" % (PKG + "contentHash")
-        subs = {ox.Variable("h"): ox.Literal(sha256)}
-        if graph:
-            subs[ox.Variable("d")] = ox.NamedNode(graph)
-        return bool(self.ox.query(q, use_default_graph_as_union=True, substitutions=subs))
+    def policy_hashes(self) -> dict[str, str]:
+        """Graph IRI -> content hash of every complete policy graph (one index scan)."""
+        return {q.graph_name.value: q.object.value for q in self.ox.quads_for_pattern(None, HASH, None, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name}
 
     def count_policies(self) -> int:
         q = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <%s> }" % (PKG + "PolicyDocument")
@@ -107,6 +139,7 @@ class Store:
 
     def update(self, sparql: str) -> None:
         self.ox.update(sparql, prefixes=PREFIXES)
+        self._graphs = None
 
     def dump(self, output, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         if fmt.supports_datasets and graph is None:
@@ -131,3 +164,9 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
+
+
+def _triples(p: PolicyGraph) -> str:
+    """The policy's quads as triples for a SPARQL ``INSERT DATA`` block (hash last)."""
+    suffix = f" <{p.graph}> .\n"
+    return (p.nquads.decode("utf-8") + p.hash_quad()).replace(suffix, " .\n")
