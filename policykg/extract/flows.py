@@ -17,6 +17,7 @@ from .lexicon import UNSPECIFIED, Lexicon
 from .phrases import fold
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
+from .tables import find_tables
 
 URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
 _STOP_FIRST = {"the", "our", "by", "if", "when", "with", "contact", "from", "and", "please", "copyright", "all", "any",
@@ -43,6 +44,11 @@ class Policy:
         self.urls = [(m.start(), m.end()) for m in URL_RX.finditer(self.text)]
         self._url_starts = [a for a, _ in self.urls]
         self.section_end = self._section_ends()
+        self.tables = [t for t in find_tables(self.text) if t.is_recipient_table]
+
+    def in_table(self, pos: int) -> bool:
+        """Inside the body of a recipient table (those rows are read as table rows, not as prose)."""
+        return any(t.start <= pos < t.end for t in self.tables)
 
     def _section_ends(self) -> dict[int, int]:
         ends, blocks = {}, self.seg.blocks
@@ -307,7 +313,8 @@ class FlowBuilder:
             out.append(DataItem(label=c.label_en if c else iri.rsplit("#", 1)[-1], iri=iri, inferred=inferred))
         return out
 
-    def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int], inferred=False):
+    def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int], inferred=False,
+                 rows: list[Evidence] = ()):
         key = (party.name, party.organization)
         f = self.flows.get(key)
         if f is None:
@@ -333,6 +340,9 @@ class FlowBuilder:
                 c = self.p.lex.purposes.get(iri)
                 f.purposes.append({"label": c.label_en if c else iri.rsplit("#", 1)[-1], "iri": iri})
                 pur.add(iri)
+        for e in rows:   # table rows: the row is the evidence, before the sentence introducing the table
+            if all((x.start, x.end) != (e.start, e.end) for x in f.evidence):
+                f.evidence.append(e)
         self._add_evidence(f.evidence, ev)
 
     def _add_evidence(self, evs: list[Evidence], sents: list[int]):
@@ -360,15 +370,20 @@ class FlowBuilder:
         self._add_evidence(c.evidence, ev)
 
 
+def registry_party(reg, oid: str, controller: Party) -> Party:
+    """The recipient a registry organisation stands for: a product names its company ("Google Analytics" → Google)."""
+    org = reg.get(oid)
+    company = reg.company(oid)
+    parent = reg.orgs.get(org.parent) if org.parent else None
+    if is_controller_name(reg.top(oid).name, controller):
+        company, parent = org, None  # a group company of the controller stands for itself
+    return Party(name=org.name, organization=company.name, category=org.category or company.category,
+                 country=org.country or company.country, parent=parent.name if parent else None, known=True)
+
+
 def party_for(p: Policy, m: Mention, category: str | None = None, country: str | None = None) -> Party:
-    reg = p.lex.registry
     if m.org_id:
-        org = reg.get(m.org_id)
-        top = reg.top(m.org_id)
-        if is_controller_name(top.name, p.controller):
-            top = org  # a group company of the controller stands for itself
-        return Party(name=org.name, organization=top.name, category=org.category or top.category,
-                     country=org.country or top.country, parent=top.name if top.id != org.id else None, known=True)
+        return registry_party(p.lex.registry, m.org_id, p.controller)
     return Party(name=m.name, organization=m.name, category=category or "other", country=country, known=False)
 
 
@@ -408,7 +423,7 @@ def build(p: Policy) -> FlowBuilder:
                                    for o in by_sent.get(m.sentence, ())):
             continue
         blk = p.seg.sentences[m.sentence].block
-        if p.seg.blocks[blk].kind == "heading":
+        if p.seg.blocks[blk].kind == "heading" or p.in_table(m.start):
             continue
         kind, ctx = d.decide(m.sentence)
         if kind == "none":
@@ -464,7 +479,7 @@ def _unnamed(p: Policy, d: Decider, fb: FlowBuilder, named_sents: set[int]) -> N
     lex = p.lex
     for a, b, code in p.ann.unnamed:
         sent = p.sentence_at(a)
-        if sent in named_sents or p.in_url(a, b):
+        if sent in named_sents or p.in_url(a, b) or p.in_table(a):
             continue
         blk = p.seg.sentences[sent].block
         if p.seg.blocks[blk].kind == "heading":

@@ -44,6 +44,7 @@ class Org:
     category: str
     country: str | None
     role: str = "recipient"
+    kind: str = ""          # "product" for a service or brand of its parent ("Google Analytics")
 
 
 @dataclass
@@ -103,6 +104,25 @@ class Registry:
         seen = set()
         o = self.orgs[oid]
         while o.parent and o.parent in self.orgs and o.parent not in seen:
+            seen.add(o.id)
+            o = self.orgs[o.parent]
+        return o
+
+    def is_product(self, o: Org) -> bool:
+        """A product or brand of its parent: marked so, or named after it ("Google Analytics", "LinkedIn Ads")."""
+        if o.kind == "product":
+            return True
+        parent = self.orgs.get(o.parent) if o.parent else None
+        if parent is None:
+            return False
+        name = _org_key(o.name)
+        return any(name.startswith(_org_key(a) + " ") for a in [parent.name, *parent.aliases] if _org_key(a))
+
+    def company(self, oid: str) -> Org:
+        """The company that stands behind a product (itself for a company): the recipient a flow names."""
+        seen = set()
+        o = self.orgs[oid]
+        while self.is_product(o) and o.parent in self.orgs and o.id not in seen:
             seen.add(o.id)
             o = self.orgs[o.parent]
         return o
@@ -196,7 +216,7 @@ def load() -> Lexicon:
     for o in reg["organizations"]:
         orgs.append(Org(id=o["id"], name=o["name"], aliases=o.get("aliases", []), weak_aliases=o.get("weak_aliases", []),
                         domains=o.get("domains", []), parent=o.get("parent"), category=o.get("category", "other"),
-                        country=o.get("country"), role=o.get("role", "recipient")))
+                        country=o.get("country"), role=o.get("role", "recipient"), kind=o.get("kind", "")))
     registry = Registry(orgs)
 
     cues_raw = json.loads(_read_text("policykg.extract", "cues.json"))

@@ -13,6 +13,7 @@ from .model import Collected, Evidence, Party, PolicyResult
 from .phrases import fold
 from .read import DEFAULT_MAX_BYTES, Document, read_bytes, read_path
 from .segment import segment
+from .table_flows import add_table_flows
 
 _MAX_EVIDENCE = 3
 
@@ -33,6 +34,7 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     ann = Annotated(text, fold(text), lex)
     pol = Policy(seg, ann, lex, ctrl)
     fb = build(pol)
+    add_table_flows(pol, fb, Decider(pol, find_mentions(pol)))
     result = PolicyResult(
         source=source, language=lang, controller=ctrl,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), chars=len(text),
