@@ -7,6 +7,7 @@
 (function () {
   "use strict";
 
+  var T0 = performance.now();
   var DATA = JSON.parse(document.getElementById("policykg-data").textContent);
   var META = DATA.meta;
   var CAT = {};
@@ -108,7 +109,7 @@
                  plural(n.data.length, "data category", "data categories") + " exposed"];
     if (n.products.length > 1 || (n.products[0] && n.products[0] !== n.label)) lines.push("named as: " + short(n.products, 4));
     return {
-      id: n.id, label: n.shared ? n.label + "\n◆ " + n.companies : n.label,
+      id: n.id, label: n.label + productLine(n) + (n.shared ? "\n◆ " + n.companies : ""),
       shape: unnamed ? "diamond" : "dot", size: unnamed ? Math.min(n.size, 22) : n.size,
       color: { background: c.color, border: n.shared ? "#111111" : (unnamed ? "#444444" : rgba("#000000", 0.35)),
                highlight: { background: c.color, border: "#000000" }, hover: { background: c.color, border: "#000000" } },
@@ -117,6 +118,15 @@
       font: { size: n.shared ? 15 : 13, color: "#1d2327", strokeWidth: 3, strokeColor: "#ffffff", bold: n.shared },
       title: tip(lines)
     };
+  }
+  function productLine(n) {  // "Alibaba" named as "Alibaba Cloud": say so under the name
+    if (n.kind !== "org") return "";
+    var other = n.products.filter(function (p) { return p !== n.label; });
+    return other.length && other.length <= 2 ? "\n(" + other.join(", ") + ")" : "";
+  }
+  function edgeCountries(e) {
+    var from = nodeById[e.from].countries.join(", ") || "?";
+    return from + " → " + (e.countries.join(", ") || "?");
   }
   function visEdge(e) {
     var from = nodeById[e.from], to = nodeById[e.to], c = catOf(to);
@@ -128,6 +138,8 @@
       title: tip([from.label + " → " + to.label,
                   e.actions.map(function (a) { return ACTIONS[a] || a; }).join("; ") + (e.crossBorder ? " · cross-border" : ""),
                   e.data.length ? plural(e.data.length, "data category", "data categories") + ": " + short(e.data, 4) : "no data categories stated",
+                  "purposes: " + (e.purposes.length ? short(e.purposes, 4) : "not stated"),
+                  "countries: " + edgeCountries(e),
                   e.products.length > 1 || e.products[0] !== to.label ? "via " + short(e.products, 4) : ""])
     };
   }
@@ -162,9 +174,32 @@
   var visible = { nodes: {}, edges: {} };
 
   // ---- the network -----------------------------------------------------------------------
+  // a large graph starts from a sensible layout, so that the physics settles in few iterations:
+  // organisations on a spiral, most shared in the middle; each company at the centre of its
+  // organisations; unnamed recipients beside their company
+  function seedPositions() {
+    var pos = {}, golden = Math.PI * (3 - Math.sqrt(5)), i = 0, seed = 7;
+    function rnd() { seed = (seed * 16807) % 2147483647; return seed / 2147483647 - 0.5; }
+    DATA.nodes.filter(function (n) { return n.kind === "org"; })
+      .sort(function (a, b) { return b.companies - a.companies; })
+      .forEach(function (n) { var r = 60 * Math.sqrt(i + 0.5), t = golden * i++; pos[n.id] = { x: r * Math.cos(t), y: r * Math.sin(t) }; });
+    DATA.nodes.forEach(function (n) {
+      if (n.kind !== "company") return;
+      var x = 0, y = 0, k = 0;
+      edgesOf[n.id].forEach(function (eid) { var p = pos[edgeById[eid].to]; if (p) { x += p.x; y += p.y; k++; } });
+      pos[n.id] = k ? { x: x / k + 300 * rnd(), y: y / k + 300 * rnd() } : { x: 1500 * rnd(), y: 1500 * rnd() };
+    });
+    DATA.edges.forEach(function (e) {
+      if (!pos[e.to]) pos[e.to] = { x: pos[e.from].x + 60 * rnd(), y: pos[e.from].y + 60 * rnd() };
+    });
+    return pos;
+  }
+  var seeded = BIG ? seedPositions() : {};
   visible = computeVisibility();
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    var v = visNode(n); v.hidden = !visible.nodes[n.id]; hidden[n.id] = v.hidden; return v;
+    var v = visNode(n); v.hidden = !visible.nodes[n.id]; hidden[n.id] = v.hidden;
+    if (seeded[n.id]) { v.x = seeded[n.id].x; v.y = seeded[n.id].y; }
+    return v;
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
     var v = visEdge(e); v.hidden = !visible.edges[e.id]; hidden[e.id] = v.hidden; return v;
@@ -178,7 +213,7 @@
       forceAtlas2Based: { gravitationalConstant: BIG ? -40 : -70, centralGravity: BIG ? 0.02 : 0.012, springLength: BIG ? 70 : 120,
                           springConstant: 0.06, damping: 0.5, avoidOverlap: BIG ? 0 : 0.4 },
       maxVelocity: 80, minVelocity: 1, timestep: 0.45, adaptiveTimestep: true,
-      stabilization: { enabled: true, iterations: BIG ? 150 : 200, updateInterval: 10, fit: true }
+      stabilization: { enabled: true, iterations: BIG ? 60 : 200, updateInterval: 10, fit: true }
     },
     nodes: { font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif" } },
     edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.45 } }, selectionWidth: 3, hoverWidth: 1 }
@@ -186,19 +221,25 @@
   var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, options);
   var api = window.policykg = {
     network: network, nodes: nodes, edges: edges, data: DATA, state: state, ready: false,
-    showNode: showNode, showEdge: showEdge, applyFilters: applyFilters, find: find
+    showNode: showNode, showEdge: showEdge, applyFilters: applyFilters, find: find,
+    timing: { parsed: Math.round(performance.now() - T0), iterations: 0 }  // ms since the page script started
   };
 
   function settled() {
     if (api.ready) return;
     network.setOptions({ physics: { enabled: false } });
     $("progress").classList.add("done");
+    api.timing.settled = Math.round(performance.now() - T0);
     api.ready = true;
   }
   network.on("stabilizationProgress", function (p) {
+    api.timing.iterations = p.iterations;
     $("progress").textContent = "Laying out the graph… " + Math.round(100 * p.iterations / p.total) + "%";
   });
-  network.once("stabilizationIterationsDone", function () { network.fit(); settled(); });
+  network.once("stabilizationIterationsDone", function () {
+    api.timing.layout = Math.round(performance.now() - T0);
+    network.fit(); settled();
+  });
   network.once("stabilized", settled);
   if (!DATA.nodes.length) settled();
   setTimeout(function () { if (!api.ready) { network.stopSimulation(); settled(); } }, 20000);
@@ -243,6 +284,7 @@
     var t = plural(META.companies, "company", "companies") + " · " + plural(META.recipients, "recipient") +
             " (" + META.shared + " shared) · " + plural(META.edges, "link") + " · " + plural(META.flows, "flow");
     t += "  —  drawn: " + nc + " companies, " + nr + " recipients, " + ne + " links";
+    if (META.pageBytes) t += "  ·  page " + Math.round(parseInt(META.pageBytes, 10) / 1024) + " KiB";
     $("counts").textContent = t;
   }
 
@@ -348,11 +390,6 @@
   function sharedBadge(n) {
     return n.shared ? el("span", { cls: "badge", text: "◆ shared by " + n.companies + " companies" }) : null;
   }
-  function countriesText(e) {
-    var from = nodeById[e.from].countries.join(", ") || "?";
-    var to = e.countries.join(", ") || "?";
-    return from + " → " + to;
-  }
 
   function showHint() {
     clear(panel).appendChild(el("p", { cls: "hint", text: "Click a company, a recipient or a link between them to see the data, purposes, countries and the policy sentences behind it. Hover for a summary." }));
@@ -444,6 +481,7 @@
     if (!s.size) nodeById[e.from].sources.forEach(function (x) { s.add(x); });
     return Array.from(s).sort();
   }
+  function policyIri(source) { var i = DATA.sources.indexOf(source); return i >= 0 ? DATA.policies[i] || "" : ""; }
   function showEdge(id, fromGraph) {
     var e = edgeById[id];
     if (!e) return;
@@ -456,8 +494,10 @@
       linkBtn(to.label, function () { showNode(to.id, false); focusNode(to.id); })]));
     panel.appendChild(kv([
       ["Action", e.actions.map(actionText).join("; ") || "—"],
-      ["Countries", el("span", null, [countriesText(e), e.crossBorder ? el("span", { cls: "xb", text: "  cross-border" }) : "  (no cross-border transfer stated)"])],
-      ["Policy", el("span", { title: edgeSources(e).join("\n") }, [edgeSources(e).map(basename).join(", ") || "—"])]
+      ["Countries", el("span", null, [edgeCountries(e), e.crossBorder ? el("span", { cls: "xb", text: "  cross-border" }) : "  (no cross-border transfer stated)"])],
+      ["Policy", el("span", null, edgeSources(e).map(function (s) {
+        return el("span", { title: s }, [basename(s), el("div", { cls: "cite", text: policyIri(s) })]);
+      }))]
     ]));
     panel.appendChild(el("h4", { text: "Recipient products named" }));
     panel.appendChild(chips(e.products));
@@ -494,7 +534,7 @@
       var where = basename(src) + (it.ev[2] >= 0 ? " · chars " + it.ev[2] + "–" + it.ev[3] : "");
       ol.appendChild(el("li", null, [
         el("blockquote", { cls: "sentence" }, [DATA.sentences[it.ev[0]]]),
-        el("div", { cls: "cite", title: src }, [where + " · " + it.via.join("; ")])
+        el("div", { cls: "cite", title: src + "\n" + (DATA.policies[it.ev[1]] || "") }, [where + " · " + it.via.join("; ")])
       ]));
     });
     panel.appendChild(ol);

@@ -4,7 +4,9 @@ Companies (data controllers) and the organisations they send personal data to ar
 nodes; an edge joins a company to an organisation and aggregates every flow between the
 two (products named, actions, data categories, purposes, countries, evidence sentences).
 Recipients are coloured by category and sized by how many companies use them; shared
-recipients (two companies or more) get a thick border and a badge.  Side panels show the
+recipients (two companies or more) get a thick border and a badge.  A recipient a policy
+names only by kind ("law enforcement", "advertising partners") is drawn once per company
+and kind, so that two companies' unnamed partners never look like one shared processor.  Side panels show the
 flows behind a click, the company × company overlap and the most-shared recipients with
 their blast radius.
 
@@ -122,6 +124,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
     sentence_ix: dict[str, int] = {}
     sources: list[str] = []
     source_ix: dict[str, int] = {}
+    policies: list[str] = []  # the policy IRI of each source
 
     def sent(text: str) -> int:
         if text not in sentence_ix:
@@ -129,10 +132,11 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
             sentences.append(text)
         return sentence_ix[text]
 
-    def src(path: str) -> int:
+    def src(path: str, policy: str) -> int:
         if path not in source_ix:
             source_ix[path] = len(sources)
             sources.append(path)
+            policies.append(policy)
         return source_ix[path]
 
     companies: dict[str, dict] = {}
@@ -157,7 +161,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
         if org:
             rid, kind, rlabel = "o:" + org, "org", org
         else:
-            rid, kind, rlabel = "u:" + cat, "unnamed", None
+            rid, kind, rlabel = "u:" + cat + ":" + cid, "unnamed", None
         r = recips.setdefault(rid, {"id": rid, "label": rlabel, "kind": kind, "category": cat,
                                     "companies": set(), "data": set(), "products": set(), "countries": set(),
                                     "actions": set()})
@@ -179,7 +183,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
         e = edges.setdefault((cid, rid), {"from": cid, "to": rid, "flows": [], "data": set(), "purposes": set(),
                                           "actions": set(), "products": set(), "countries": set(),
                                           "crossBorder": False})
-        s = src(_str(f.get("source")))
+        s = src(_str(f.get("source")), _str(f.get("policy")))
         evidence = []
         for ev in f.get("evidence") or []:
             text = _str(ev.get("text") if isinstance(ev, dict) else ev)
@@ -204,7 +208,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
     for rid, r in recips.items():
         # an organisation's category is the one most of its flows give it (Google: analytics)
         r["category"] = min(cat_votes[rid].items(), key=lambda kv: (-kv[1], order[kv[0]]))[0]
-        # unnamed recipients are keyed by category; they are called by their most common wording
+        # unnamed recipients are keyed by company and kind; they are called by their most common wording
         if r["label"] is None:
             r["label"] = min(label_counts[rid].items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
@@ -264,7 +268,7 @@ def build_model(flow_rows: list[dict], show_unnamed: bool = True) -> dict:
             "sharedRecipients": len(blast), "sharedShown": min(len(blast), MAX_SHARED_ROWS)}
     return {"meta": meta, "categories": categories,
             "dataCategories": sorted(data_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-            "nodes": node_out, "edges": edge_out, "sentences": sentences, "sources": sources,
+            "nodes": node_out, "edges": edge_out, "sentences": sentences, "sources": sources, "policies": policies,
             "overlap": overlap, "mostShared": blast[:MAX_SHARED_ROWS]}
 
 
@@ -365,7 +369,12 @@ def _hash(js: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+#: Stands for the page's own size in bytes until it is known (same length as the number that replaces it).
+_BYTES_MARK = "#pageBytes#"
+
+
 def render_model(model: dict) -> str:
+    """The page for a model from ``build_model``; ``meta.pageBytes`` is the file's size in UTF-8."""
     global _vis_cache
     if _vis_cache is None:
         _vis_cache = _script_safe(vis_network_js())
@@ -375,6 +384,9 @@ def render_model(model: dict) -> str:
     csp = ("default-src 'none'; script-src " + _hash(vis) + " " + _hash(app)
            + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
            "form-action 'none'; base-uri 'none'")
-    parts = {"CSP": csp, "CSS": css, "VIS": vis, "APP": app, "DATA": json_for_script(model)}
+    data = json_for_script({**model, "meta": {**model["meta"], "pageBytes": _BYTES_MARK}})
+    parts = {"CSP": csp, "CSS": css, "VIS": vis, "APP": app, "DATA": data}
     # one pass, so that nothing inserted is scanned for placeholders again
-    return re.sub(r"@@(CSP|CSS|VIS|APP|DATA)@@", lambda m: parts[m.group(1)], _asset("viz.html"))
+    html = re.sub(r"@@(CSP|CSS|VIS|APP|DATA)@@", lambda m: parts[m.group(1)], _asset("viz.html"))
+    size = str(len(html.encode("utf-8"))).rjust(len(_BYTES_MARK))  # the meta block comes first in the page
+    return html.replace(_BYTES_MARK, size, 1)
