@@ -549,6 +549,19 @@ def test_browser_examples(browser, examples_page, examples_store):
             assert m and m.group(1) == "inagora-onemall.en.txt", cite
             source = next(x for x in data["sources"] if x.endswith("/" + m.group(1)))
             assert _text_at(source, int(m.group(2)), int(m.group(3))) == sentence
+        #    a node: hover gives a summary; a click, every link's data, purposes, countries and evidence
+        assert "used by 2 companies" in pg.hover(pg.node_point("o:Stripe"))
+        pg.click_node("o:Stripe")
+        text = pg.panel()
+        into_stripe = [e for e in data["edges"] if e["to"] == "o:Stripe"]
+        assert page.locator("#panel details.link-ev").count() == len(into_stripe) == 2
+        for e in into_stripe:
+            assert all(x in text for x in e["data"] + e["purposes"] + e["actions"] + e["countries"])
+            assert node[e["from"]]["label"] in text
+        assert sum("Stripe" in s for s in page.locator("#panel blockquote.sentence").all_inner_texts()) >= 2
+        pg.click_node(pg.node_id("INAGORA"))
+        assert page.locator("#panel details.link-ev").count() == sum(e["from"] == pg.node_id("INAGORA")
+                                                                      for e in data["edges"])
 
         # 4. filters: a recipient category, a data category; search by name
         page.uncheck("#legend input[data-cat=payment]")

@@ -442,6 +442,10 @@
         el("th", { text: "Recipient" }), el("th", { text: "Action" }), el("th", { text: "Data" }), el("th", { text: "Shared" })])]), tb]));
       panel.appendChild(el("h4", { text: "Data categories sent out" }));
       panel.appendChild(chips(Array.from(data).sort(), state.data));
+      var reached = new Set();
+      es.forEach(function (e) { e.countries.forEach(function (c) { reached.add(c); }); });
+      panel.appendChild(el("h4", { text: "Recipient countries" }));
+      panel.appendChild(chips(Array.from(reached).sort()));
       var ov = DATA.overlap.filter(function (r) { return r.aId === id || r.bId === id; });
       if (ov.length) {
         panel.appendChild(el("h4", { text: "Overlap with other companies" }));
@@ -472,6 +476,9 @@
       panel.appendChild(el("h4", { text: "Blast radius: data categories exposed (" + n.data.length + ")" }));
       panel.appendChild(chips(n.data, state.data));
     }
+    panel.appendChild(linkEvidence(es.slice().sort(function (a, b) {
+      return nodeById[n.kind === "company" ? a.to : a.from].label.localeCompare(nodeById[n.kind === "company" ? b.to : b.from].label);
+    }), n.kind === "company"));
     if (!fromGraph && !hidden[id]) network.selectNodes([id]);
   }
 
@@ -515,7 +522,14 @@
       panel.appendChild(el("table", { cls: "t" }, [el("thead", null, [el("tr", null, [
         el("th", { text: "Product" }), el("th", { text: "Action" }), el("th", { text: "Country" }), el("th", { text: "Data" })])]), tb]));
     }
-    // evidence, deduplicated across the flows of this link
+    var ev = evidence(e);
+    panel.appendChild(el("h4", { text: "Evidence (" + plural(ev.count, "sentence") + ")" }));
+    panel.appendChild(ev.list);
+    if (!fromGraph && !hidden[id]) network.selectEdges([id]);
+  }
+
+  // the sentences behind a link, deduplicated across its flows, each with its policy and offsets
+  function evidence(e) {
     var seen = {}, items = [];
     e.flows.forEach(function (f) {
       f.evidence.forEach(function (ev) {
@@ -526,8 +540,7 @@
       });
     });
     items.sort(function (a, b) { return a.ev[1] - b.ev[1] || a.ev[2] - b.ev[2]; });
-    panel.appendChild(el("h4", { text: "Evidence (" + items.length + (items.length === 1 ? " sentence)" : " sentences)") }));
-    if (!items.length) panel.appendChild(el("p", { cls: "muted", text: "no sentence recorded" }));
+    if (!items.length) return { count: 0, list: el("p", { cls: "muted", text: "no sentence recorded" }) };
     var ol = el("ol", { cls: "evidence" });
     items.forEach(function (it) {
       var src = DATA.sources[it.ev[1]] || "";
@@ -537,8 +550,27 @@
         el("div", { cls: "cite", title: src + "\n" + (DATA.policies[it.ev[1]] || "") }, [where + " · " + it.via.join("; ")])
       ]));
     });
-    panel.appendChild(ol);
-    if (!fromGraph && !hidden[id]) network.selectEdges([id]);
+    return { count: items.length, list: ol };
+  }
+
+  // a node's links, each one a foldable block with its action, data, purposes, countries and evidence
+  function linkEvidence(es, company) {
+    var box = el("div");
+    var purposes = new Set();
+    es.forEach(function (e) { e.purposes.forEach(function (p) { purposes.add(p); }); });
+    box.appendChild(el("h4", { text: "Purposes" }));
+    box.appendChild(chips(Array.from(purposes).sort()));
+    box.appendChild(el("h4", { text: "Evidence, by " + (company ? "recipient" : "company") }));
+    es.forEach(function (e) {
+      var other = nodeById[company ? e.to : e.from], ev = evidence(e);
+      var d = el("details", { cls: "link-ev" }, [
+        el("summary", null, [other.label + " — " + e.actions.join(", ") + " · " + edgeCountries(e) + " · " + plural(ev.count, "sentence")]),
+        el("div", { cls: "muted", text: "data: " + (e.data.join(", ") || "none stated") + " · purposes: " + (e.purposes.join(", ") || "not stated") }),
+        ev.list]);
+      d.open = es.length <= 3;
+      box.appendChild(d);
+    });
+    return box;
   }
 
   function showPair(r) {
