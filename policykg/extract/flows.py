@@ -138,14 +138,55 @@ def find_mentions(p: Policy) -> list[Mention]:
             and not (m.org_id and p.controller.organization and reg.get(m.org_id).name == p.controller.organization)]
 
 
+_LABEL_PREFIX = re.compile(r"^[^\w(]*(?:[\w&/ -]{1,30}[:：]\s*)?")
+_PAREN_SUFFIX = re.compile(r"\s*[(（][^)）]{0,80}[)）]?\s*$")
+
+
 def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:
-    """A weak alias ("Crypto", "Square") counts only alone on its line or with its domain nearby."""
+    """A weak alias ("Crypto", "Square", "Front") counts only where it is plainly a name: alone on its line
+    (after a "Label:" and before a parenthesis), with its domain nearby, written in Latin letters inside
+    Japanese text, or capitalised in mid-sentence in a text that never writes the word in lower case."""
     blk = p.seg.blocks[p.seg.sentences[p.sentence_at(a)].block]
-    rest = (p.text[blk.content_start:a] + p.text[b:blk.end]).strip(" \t:-–—,.;()")
+    before = _LABEL_PREFIX.sub("", p.text[blk.content_start:a], count=1)
+    after = _PAREN_SUFFIX.sub("", p.text[b:blk.end])
+    rest = (before + after).strip(" \t:-–—,.;()")
     if not rest or re.fullmatch(r"(?i)[:\-–—\s]*(privacy policy|privacy notice|website|site)?[.\s]*", rest):
         return True
     window = lower[max(0, a - 300):b + 300]
-    return any(d.lower() in window for d in org.domains)
+    if any(d.lower() in window for d in org.domains):
+        return True
+    word = p.text[a:b]
+    if len(word) < 3:
+        return False
+    prev_c, next_c = p.text[a - 1:a], p.text[b:b + 1]
+    if _is_ja(prev_c) or _is_ja(next_c) or (prev_c == " " and _is_ja(p.text[a - 2:a - 1])):
+        return True
+    return _proper_noun(p, a, b)
+
+
+def _is_ja(c: str) -> bool:
+    return bool(c) and ("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or c in "、。「」（）・")
+
+
+def _proper_noun(p: Policy, a: int, b: int) -> bool:
+    """Capitalised in mid-sentence, between lower-case words, and never written in lower case in the text."""
+    word = p.text[a:b]
+    if not word[:1].isupper() or word.isupper() and len(word) < 4:
+        return False
+    s = p.seg.sentences[p.sentence_at(a)]
+    head = p.text[s.start:a].rstrip()
+    if not head or head.endswith((":", "-", "•", "*", "|")):
+        return False
+    prev_word = re.findall(r"[\w'’]+", head[-40:])
+    nxt = re.match(r"\s*([\w'’]+)", p.text[b:b + 40])
+    if prev_word and prev_word[-1][:1].isupper() or nxt and nxt.group(1)[:1].isupper():
+        return False  # part of a longer capitalised name or a title-case line
+    return not _lower_use(p.text, word)
+
+
+def _lower_use(text: str, word: str) -> bool:
+    """The text writes the word in lower case somewhere (so it is a common word there)."""
+    return re.search(r"(?<![\w.@/])" + re.escape(word.lower()) + r"(?![\w])", text) is not None
 
 
 # ---------------------------------------------------------------- deciding
@@ -442,7 +483,11 @@ def build(p: Policy) -> FlowBuilder:
             b = p.seg.blocks[s.block]
             src = p.ann.data_in(s.start, s.end, skip) or p.ann.data_in(b.content_start, b.end, skip) or [UNSPECIFIED]
             fb.add_source(party, src, [m.sentence])
-            continue
+            nxt = m.sentence + 1   # "...login with Facebook. These third parties may collect information about you"
+            if not (nxt < len(p.seg.sentences) and p.seg.sentences[nxt].block == s.block and d.has("they_collect", nxt)):
+                continue
+            kind, ctx = "flow", [m.sentence, nxt]
+            data = _data_for(p, d, nxt, ctx, skip)
         inferred = False
         if (not data or data == [UNSPECIFIED]) and party.category in cat_data:
             data, inferred = cat_data[party.category], True
