@@ -354,27 +354,25 @@ class FlowBuilder:
             out.append(DataItem(label=c.label_en if c else iri.rsplit("#", 1)[-1], iri=iri, inferred=inferred))
         return out
 
-    def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int], inferred=False,
+    def add_flow(self, party: Party, action: str, data: list[str], purposes: list[str], ev: list[int],
                  rows: list[Evidence] = ()):
+        """Add (or merge into) the flow to ``party``: the data the text ties to it, and, marked inferred,
+        the data its kind implies (a payment processor receives card data)."""
         key = (party.name, party.organization)
         f = self.flows.get(key)
         if f is None:
             f = self.flows[key] = Flow(recipient=party, action=action)
         elif ACTION_RANK.index(action) < ACTION_RANK.index(f.action):
             f.action = action
-        if not inferred:
-            f.data = [x for x in f.data if not x.inferred]
-        elif any(not x.inferred for x in f.data):
-            data = []
-        have = {d.iri for d in f.data}
-        for item in self._data_items(data, inferred):
-            if item.iri not in have:
-                if item.iri == UNSPECIFIED and len(f.data) > 0:
-                    continue
-                f.data.append(item)
-                have.add(item.iri)
-        if len(f.data) > 1:
-            f.data = [x for x in f.data if x.iri != UNSPECIFIED]
+        items = {x.iri: x for x in f.data}
+        for item in self._data_items(data):
+            if item.iri not in items or items[item.iri].inferred:
+                items[item.iri] = item
+        for item in self._data_items(self.p.lex.category_data.get(party.category or "", []), inferred=True):
+            items.setdefault(item.iri, item)
+        if len(items) > 1:
+            items.pop(UNSPECIFIED, None)
+        f.data = list(items.values())
         pur = {x["iri"] for x in f.purposes}
         for iri in purposes:
             if iri not in pur:
@@ -448,7 +446,6 @@ def build(p: Policy) -> FlowBuilder:
     d = Decider(p, mentions)
     fb = FlowBuilder(p)
     named_sents: set[int] = set()
-    cat_data = lex.category_data
     by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
         if m.org_id:
@@ -488,15 +485,10 @@ def build(p: Policy) -> FlowBuilder:
                 continue
             kind, ctx = "flow", [m.sentence, nxt]
             data = _data_for(p, d, nxt, ctx, skip)
-        inferred = False
-        if (not data or data == [UNSPECIFIED]) and party.category in cat_data:
-            data, inferred = cat_data[party.category], True
-        if not data:
-            data = [UNSPECIFIED]
         purposes = _purposes(p, ctx, blk)
         if not purposes and party.category in lex.category_purpose:
             purposes = [lex.category_purpose[party.category]]
-        fb.add_flow(party, _action(p, ctx, blk, party.category), data, purposes, ctx, inferred)
+        fb.add_flow(party, _action(p, ctx, blk, party.category), data or [UNSPECIFIED], purposes, ctx)
         named_sents.update(ctx)
     _unnamed(p, d, fb, named_sents)
     return fb

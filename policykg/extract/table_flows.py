@@ -97,13 +97,10 @@ def add_table_flows(p: Policy, fb: FlowBuilder, d: Decider) -> None:
                 for i in ctx:
                     s = p.seg.sentences[i]
                     data = p.ann.data_in(s.start, s.end) or data
-            inferred = False
-            if (not data or data == [UNSPECIFIED]) and party.category in lex.category_data:
-                data, inferred = lex.category_data[party.category], True
             col = t.roles.get("purpose")
             purposes = p.ann.purposes_in(*row[col]) if col is not None and col < len(row) else []
             purposes = purposes or _purposes(p, ctx, block)
             if not purposes and party.category in lex.category_purpose:
                 purposes = [lex.category_purpose[party.category]]
-            fb.add_flow(party, _action(p, ctx, block, party.category), data or [UNSPECIFIED], purposes, ctx, inferred,
+            fb.add_flow(party, _action(p, ctx, block, party.category), data or [UNSPECIFIED], purposes, ctx,
                         rows=[Evidence(text=p.text[ra:rb], start=ra, end=rb)])
