@@ -161,6 +161,8 @@ def find_controller(text: str, lex: Lexicon, hint: str | None = None) -> Party:
 
 def controller_country(text: str, name: str, lex: Lexicon) -> str | None:
     """Country from the controller's name, then its address lines, then the most named place."""
+    if re.search(r"株式会社|合同会社|有限会社|\bK\.K\.|Kabushiki Kaisha", name):
+        return "JP"
     for _a, _b, cc in lex.places.finditer(name, fold(name, lower=False)):
         return cc
     counts: dict[str, int] = {}

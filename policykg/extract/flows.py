@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .controller import _JA_NAME, _SUFFIX_NAME, _clean, is_controller_name
 from .datacats import Annotated
-from .lexicon import UNSPECIFIED, Lexicon
+from .lexicon import UNSPECIFIED, Lexicon, _org_key
 from .phrases import fold
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
@@ -117,11 +117,10 @@ def find_mentions(p: Policy) -> list[Mention]:
         out.append(Mention(a, b, p.sentence_at(a), oid, org.name))
         taken.append((a, b))
     for rx in (_SUFFIX_NAME, _JA_NAME):
-        for m in rx.finditer(text):
-            a, b = m.start(), m.end()
+        for a, b in (span for m in rx.finditer(text) for span in _split_names(text, m.start(), m.end())):
             if p.in_url(a, b) or any(x < b and a < y for x, y in taken):
                 continue
-            name = _clean(m.group(0))
+            name = _clean(text[a:b])
             words = name.split()
             while words and words[0].lower() in _STOP_FIRST:
                 words = words[1:]
@@ -134,8 +133,22 @@ def find_mentions(p: Policy) -> list[Mention]:
             out.append(Mention(a, b, p.sentence_at(a), org.id if org else None, org.name if org else name))
             taken.append((a, b))
     out.sort(key=lambda m: m.start)
-    return [m for m in out if not is_controller_name(m.name, p.controller)
+    ctrl_key = _org_key(p.controller.name) if p.controller.name else None
+    return [m for m in out if _org_key(m.name) != ctrl_key
             and not (m.org_id and p.controller.organization and reg.get(m.org_id).name == p.controller.organization)]
+
+
+_INNER_SUFFIX = re.compile(r"\b(?:Inc|Ltd|LLC|Corp|Co|plc|GmbH|AG|SA)\.?(,?\s+(?:and|or|&)\s+|,\s+(?!Ltd|Limited|Inc))")
+
+
+def _split_names(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Split "X, Inc., and Y, Inc." into its two companies."""
+    out, pos = [], a
+    for m in _INNER_SUFFIX.finditer(text, a, b):
+        out.append((pos, m.start(1)))
+        pos = m.end(1)
+    out.append((pos, b))
+    return [(x, y) for x, y in out if y > x]
 
 
 _LABEL_PREFIX = re.compile(r"^[^\w(]*(?:[\w&/ -]{1,30}[:：]\s*)?")
@@ -279,6 +292,15 @@ def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[st
     if _specific(found):
         return found
     general |= bool(found)
+    if blk.kind == "item" and blk.lead >= 0:
+        # a sibling item that lists the data: "共同して利用される個人データの項目：氏名、…"
+        for sib in p.seg.blocks[blk.lead + 1:]:
+            if sib.kind != "item" or sib.lead != blk.lead:
+                break
+            if d.cues["data_items"].search(p.text[sib.content_start:sib.end]):
+                found = ann.data_in(sib.content_start, sib.end)
+                if _specific(found):
+                    return _specific(found)
     for c in ctx:
         if c != sent:
             cs = p.seg.sentences[c]
@@ -455,7 +477,9 @@ def build(p: Policy) -> FlowBuilder:
         org = lex.registry.get(m.org_id) if m.org_id else None
         if org is not None and org.role != "recipient":
             continue
-        own_group = org is not None and own is not None and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id))
+        named_like_us = is_controller_name(m.name, p.controller)
+        own_group = named_like_us or (org is not None and own is not None
+                                      and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id)))
         # "Google Analytics, a service offered by Google": the product stands for its owner named after it
         if org is not None and any(o.start < m.start and _is_ancestor(lex.registry, org.id, o.org_id)
                                    for o in by_sent.get(m.sentence, ())):
@@ -468,6 +492,9 @@ def build(p: Policy) -> FlowBuilder:
             continue
         if own_group and not _group_context(p, d, ctx, blk):
             continue  # the controller's own brands and products (WordPress.com in Automattic's policy)
+        if named_like_us and not (_action(p, ctx, blk, None) == "joint-use"
+                                  or d.has("outgoing", m.sentence) and _named_after_verb(p, d, m)):
+            continue  # "X, Inc. and X Interactive, Inc. may sell assets": the group acting, not receiving
         skip = [(x.start, x.end) for x in mentions if x.sentence == m.sentence]
         cat = None if org else context_category(p, ctx, blk)
         party = party_for(p, m, cat)
@@ -492,6 +519,17 @@ def build(p: Policy) -> FlowBuilder:
         named_sents.update(ctx)
     _unnamed(p, d, fb, named_sents)
     return fb
+
+
+def _named_after_verb(p: Policy, d: Decider, m: Mention) -> bool:
+    """The mention comes after the sentence's sharing verb (a recipient, not the subject that shares)."""
+    s = p.seg.sentences[m.sentence]
+    masked = d.masked(m.sentence)
+    hit = d.cues["outgoing"].search(masked)
+    if not hit:
+        return False
+    # offsets in the masked sentence differ from the text's; compare by the share of the sentence before each
+    return (m.start - s.start) / max(1, s.end - s.start) > hit.start() / max(1, len(masked))
 
 
 def _group_context(p: Policy, d: Decider, ctx: list[int], block: int) -> bool:

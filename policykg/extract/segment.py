@@ -15,6 +15,12 @@ _END_PUNCT = tuple(".。:：;；,、!！")
 _ABBREV = re.compile(
     r"(?:\b(?:Co|Ltd|Inc|Corp|Mr|Mrs|Ms|Dr|St|No|vs|etc|Jr|Sr|approx|incl|Dept|U\.S|U\.K|e\.g|i\.e|cf|al|Fig)\.|\b[A-Z]\.)$",
 )
+# Longest sentence and block (a line) policykg works on: a longer stretch of text (minified
+# HTML, a page with no punctuation) is cut at a space or comma, so that the work per mention
+# stays bounded. The longest real sentences and paragraphs are well under these.
+MAX_SENTENCE = 2000
+MAX_BLOCK = 8000
+_SOFT_BREAK = re.compile(r"[\s,、，;；]")
 _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"“'‘(\[]?[A-Z0-9])|[。！？](?:[」』）)]*)")
 
 
@@ -66,6 +72,8 @@ def _is_heading(line: str, next_line: str | None) -> bool:
         return True
     if stripped.endswith(_END_PUNCT) or stripped.endswith(")") and "(" not in stripped[:-1]:
         return False
+    if re.search(r"[:：]\s*\S", body):
+        return False  # "label: value", an item of a list
     words = body.split()
     if len(words) > 10:
         return False
@@ -92,7 +100,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = cut
     spans.append((pos, end))
     out = []
-    for a, b in spans:
+    for a, b in (piece for span in spans for piece in cut_long(text, *span, MAX_SENTENCE)):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
@@ -102,12 +110,33 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """text[start:end] as pieces of at most ``limit`` characters, cut after a space or comma
+    in the last quarter of each piece where there is one."""
+    pieces = []
+    while end - start > limit:
+        cut = start + limit
+        window = text[cut - limit // 4:cut]
+        soft = None
+        for soft in _SOFT_BREAK.finditer(window):
+            pass
+        if soft is not None:
+            cut = cut - limit // 4 + soft.end()
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def segment(text: str) -> Segmentation:
     """Blocks and sentences of a policy text."""
     lines: list[tuple[int, int]] = []
     pos = 0
+    cont: set[int] = set()   # starts of the second and later pieces of an over-long line
     for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
+        pieces = cut_long(text, pos, pos + len(line), MAX_BLOCK)
+        lines.extend(pieces)
+        cont.update(a for a, _b in pieces[1:])
         pos += len(line) + 1
     nonempty = [(a, b) for a, b in lines if text[a:b].strip()]
     blocks: list[Block] = []
@@ -121,7 +150,9 @@ def segment(text: str) -> Segmentation:
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         md = _MD_HEADING.match(line)
         bullet = _BULLET.match(line)
-        if md:
+        if a in cont:
+            kind, level, cstart = "para", 0, a + indent
+        elif md:
             kind, level, cstart = "heading", len(md.group(1)), a + md.end()
         elif bullet and bullet.group(2) not in ("[",) and not (_is_heading(line, nxt) and bullet.group(2)[0].isdigit() or bullet.group(2).startswith("(") and _is_heading(line, nxt)):
             kind, level, cstart = "item", 0, a + bullet.end()

@@ -76,11 +76,12 @@ def add_table_flows(p: Policy, fb: FlowBuilder, d: Decider) -> None:
         cat = context_category(p, ctx, block)
         for row, (ra, rb) in zip(t.rows, t.row_spans):
             party = row_party(p, t, row, cat)
-            if party is None or is_controller_name(party.name, p.controller):
+            if party is None:
                 continue
             org = lex.registry.find_name(party.name) if party.known else None
-            if (org is not None and own is not None and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id))
-                    and not _group_context(p, d, ctx, block)):
+            own_group = is_controller_name(party.name, p.controller) or (
+                org is not None and own is not None and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id)))
+            if own_group and not _group_context(p, d, ctx, block):
                 continue
             loc = t.cell_text(row, t.roles.get("location"))
             for _a, _b, cc in lex.places.finditer(loc, fold(loc, lower=False)):
