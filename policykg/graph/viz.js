@@ -195,14 +195,35 @@
     return pos;
   }
   var seeded = BIG ? seedPositions() : {};
+  // in a large graph a recipient of one company only (a leaf) takes no part in the physics:
+  // it is put around its company once the others have settled
+  function isLeaf(n) { return BIG && n.kind !== "company" && edgesOf[n.id].length === 1; }
   visible = computeVisibility();
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
     var v = visNode(n); v.hidden = !visible.nodes[n.id]; hidden[n.id] = v.hidden;
     if (seeded[n.id]) { v.x = seeded[n.id].x; v.y = seeded[n.id].y; }
+    if (isLeaf(n)) v.physics = false;
     return v;
   }));
+  function placeLeaves() {
+    var byCompany = {};
+    DATA.nodes.forEach(function (n) {
+      if (isLeaf(n)) { var c = edgeById[edgesOf[n.id][0]].from; (byCompany[c] = byCompany[c] || []).push(n.id); }
+    });
+    var ids = Object.keys(byCompany), pos = network.getPositions(ids), moves = [];
+    ids.forEach(function (c) {
+      var leaves = byCompany[c], k = leaves.length, r = 35 + 6 * k;
+      leaves.forEach(function (id, i) {
+        var t = 2 * Math.PI * i / k + 0.5;
+        moves.push({ id: id, x: pos[c].x + r * Math.cos(t), y: pos[c].y + r * Math.sin(t) });
+      });
+    });
+    nodes.update(moves);
+  }
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
-    var v = visEdge(e); v.hidden = !visible.edges[e.id]; hidden[e.id] = v.hidden; return v;
+    var v = visEdge(e); v.hidden = !visible.edges[e.id]; hidden[e.id] = v.hidden;
+    if (isLeaf(nodeById[e.to])) v.physics = false;
+    return v;
   }));
   var options = {
     autoResize: true,
@@ -238,6 +259,7 @@
   });
   network.once("stabilizationIterationsDone", function () {
     api.timing.layout = Math.round(performance.now() - T0);
+    if (BIG) placeLeaves();
     network.fit(); settled();
   });
   network.once("stabilized", settled);
