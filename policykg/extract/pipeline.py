@@ -3,6 +3,7 @@ annotate → flows → collected categories."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 from .controller import find_controller
 from .datacats import Annotated
@@ -28,6 +29,8 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     """
     lex = load()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = mask_crawl_header(text)
     lang = language or detect_language(text)
     seg = segment(text)
     ctrl = find_controller(text, lex, controller)
@@ -37,7 +40,7 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     add_table_flows(pol, fb, Decider(pol, find_mentions(pol)))
     result = PolicyResult(
         source=source, language=lang, controller=ctrl,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), chars=len(text),
+        text_sha256=digest, chars=len(text),
         flows=list(fb.flows.values()), sources=list(fb.sources.values()),
         conditions=list(fb.conditions.values()),
     )
@@ -45,6 +48,18 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     if not ctrl.country and lang == "ja":
         ctrl.country = "JP"
     return result
+
+
+_CRAWL_HEADER = re.compile(r"(?:[ \t]*#[ \t]*(?:source|commit|note|url|fetched|retrieved|crawled|crawl date|original)"
+                           r"[ \t]*:[^\n]*\n)+", re.I)
+
+
+def mask_crawl_header(text: str) -> str:
+    """Blank out a crawl's metadata lines at the top (``# source: ...``), keeping every offset."""
+    m = _CRAWL_HEADER.match(text)
+    if not m:
+        return text
+    return re.sub(r"[^\n]", " ", m.group(0)) + text[m.end():]
 
 
 def collected(p: Policy) -> list[Collected]:
