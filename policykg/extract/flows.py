@@ -15,6 +15,7 @@ from .controller import _JA_NAME, _SUFFIX_NAME, _clean, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon, _org_key
 from .phrases import fold
+from .names import find_names
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 from .tables import find_tables
@@ -132,6 +133,9 @@ def find_mentions(p: Policy) -> list[Mention]:
             org = reg.find_name(name)
             out.append(Mention(a, b, p.sentence_at(a), org.id if org else None, org.name if org else name))
             taken.append((a, b))
+    for a, b, name in find_names(text, lex, p.controller, taken):
+        if not p.in_url(a, b):
+            out.append(Mention(a, b, p.sentence_at(a), None, name))
     out.sort(key=lambda m: m.start)
     ctrl_key = _org_key(p.controller.name) if p.controller.name else None
     return [m for m in out if _org_key(m.name) != ctrl_key
