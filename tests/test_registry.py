@@ -25,7 +25,7 @@ BRAND_WORDS = {
     "mandrill", "sinch", "braze", "slack", "shippo", "discord", "cisco", "sap", "workday", "anthropic",
     # not recipients (browsers, OS vendors, standards bodies): a stray match is never a flow
     "chromium", "android", "iso",
-    "contentful", "tableau", "foursquare",
+    "contentful", "tableau", "foursquare", "tomtom",
 }
 
 ROMAN = re.compile(r"(?i)M{0,3}(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})")
