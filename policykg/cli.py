@@ -271,13 +271,18 @@ def overlap(store, min_controllers, fmt):
 @main.command()
 @_store_opt
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
-@click.option("--hide-unnamed", is_flag=True, help="Leave out unnamed recipients (law enforcement, advertisers).")
+@click.option("--hide-unnamed", is_flag=True,
+              help="Open with unnamed recipients (law enforcement, advertisers) hidden; a checkbox shows them.")
 def viz(store, output, hide_unnamed):
     """Write the interactive cross-company page (one self-contained HTML file)."""
     from .graph.viz import write_page
     st = _open_store(store)
-    info = write_page(st, output, show_unnamed=not hide_unnamed)
-    st.close()
+    try:
+        info = write_page(st, output, show_unnamed=not hide_unnamed)
+    except OSError as exc:
+        raise Failed(f"{output}: {exc.strerror or exc}") from None
+    finally:
+        st.close()
     click.echo(f"wrote {output}: {info['companies']} companies, {info['recipients']} recipients, "
                f"{info['bytes'] / 1024:.0f} KiB")
 

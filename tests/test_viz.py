@@ -215,6 +215,25 @@ def test_write_page_reports_its_size(examples_store, tmp_path):
     assert page_data(out.read_text(encoding="utf-8"))["meta"]["showUnnamed"] is False
 
 
+def test_cli_viz(tmp_path, policykg_cmd):
+    """`policykg viz` prints the page's size; a path it cannot write is one line of error."""
+    import subprocess
+    from conftest import MANIFEST, example
+    from policykg.build import build
+    store = str(tmp_path / "store")
+    assert build([example("unnamed-shop.en.txt")], store, manifest=MANIFEST).stored == 1
+    out = tmp_path / "page.html"
+    r = subprocess.run([policykg_cmd, "viz", "--store", store, "-o", str(out), "--hide-unnamed"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"wrote {out}: 1 companies, 0 recipients, {out.stat().st_size / 1024:.0f} KiB\n"
+    assert page_data(out.read_text(encoding="utf-8"))["meta"]["unnamed"] >= 1  # in the page, hidden
+    bad = tmp_path / "file"
+    bad.write_text("")
+    r = subprocess.run([policykg_cmd, "viz", "--store", store, "-o", str(bad / "page.html")], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.startswith("policykg: error: ") and r.stderr.count("\n") == 1, r.stderr
+
+
 def test_top_company_overlap_matches_analytics():
     from policykg.graph.analytics import company_overlap
     for rows in (ROWS, HOSTILE, big_rows(companies=150, orgs=40, per_company=5, seed=3)):
