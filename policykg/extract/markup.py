@@ -11,6 +11,14 @@ _BLOCK = {
 _DROP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "embed", "canvas"}
 
 
+class _Close:
+    """What to write once a block element's children are written."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
 def html_to_text(html: str) -> str:
     """Text content of an HTML page: blocks become lines, list items get '- ', table cells ' | '."""
     from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -20,37 +28,36 @@ def html_to_text(html: str) -> str:
     except Exception:  # lxml missing or refusing: fall back to the stdlib parser
         soup = BeautifulSoup(html, "html.parser")
     out: list[str] = []
-
-    def walk(node) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                if type(child) is not NavigableString:  # CData, Doctype, ProcessingInstruction...
-                    continue
+    # an explicit stack, not recursion: a page nested thousands of levels deep is read too
+    stack: list = list(reversed(list(soup.children)))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, _Close):
+            out.append(child.text)
+            continue
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:  # not CData, Doctype, ProcessingInstruction...
                 out.append(re.sub(r"\s+", " ", str(child)))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name.lower() if child.name else ""
-            if name in _DROP:
-                continue
-            if name in ("td", "th"):
-                out.append(" | ")
-                walk(child)
-                continue
-            if name in _BLOCK:
-                out.append("\n")
-                if name == "li":
-                    out.append("- ")
-                elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                    out.append("#" * int(name[1]) + " ")
-                walk(child)
-                out.append("\n")
-            else:
-                walk(child)
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name.lower() if child.name else ""
+        if name in _DROP:
+            continue
+        kids = list(reversed(list(child.children)))
+        if name in ("td", "th"):
+            out.append(" | ")
+        elif name in _BLOCK:
+            out.append("\n")
+            if name == "li":
+                out.append("- ")
+            elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                out.append("#" * int(name[1]) + " ")
+            stack.append(_Close("\n"))
+        stack.extend(kids)
 
-    walk(soup)
     text = "".join(out)
     lines = []
     for line in text.split("\n"):
@@ -59,8 +66,6 @@ def html_to_text(html: str) -> str:
         if line:
             lines.append(line)
     return "\n".join(lines)
-
-
 
 
 _MD_RULES = [

@@ -6,8 +6,10 @@ the document's text content, as the Web Annotation TextPositionSelector defines 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -109,21 +111,35 @@ def read_bytes(data: bytes, source: str, media: str | None = None) -> Document:
 
 
 def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one policy file; raise ReadError with a one-line reason."""
+    """Read one policy file; raise ReadError with a one-line reason.
+
+    Only regular files are read: a directory, a FIFO or a device is refused without
+    blocking (the file is opened non-blocking and checked with fstat before reading).
+    """
     try:
-        if os.path.isdir(path):
-            raise ReadError("is a directory")
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise ReadError(f"file is {size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except ReadError:
-        raise
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise ReadError("is a directory") from None
     except FileNotFoundError:
-        raise ReadError("no such file") from None
+        raise ReadError("broken symbolic link" if os.path.islink(path) else "no such file") from None
     except PermissionError:
         raise ReadError("permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError("symbolic link loop") from None
         raise ReadError(exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise ReadError("is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                raise ReadError("not a regular file (a pipe, socket or device)")
+            if st.st_size > max_bytes:
+                raise ReadError(f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ReadError(exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:  # grew while being read
+        raise ReadError(f"file is over the limit of {max_bytes:,} bytes (see --max-bytes)")
     return read_bytes(data, path)
