@@ -10,50 +10,42 @@ from .lexicon import Lexicon, _org_key
 from .model import Party
 from .phrases import fold
 
-# a parenthesis that defines how the policy calls the company: ("we", "us"), (hereinafter "the Company"), (“弊社”)
-_DEFINER = re.compile(
-    r"[(（]\s*(?:hereinafter(?: referred to as)?|collectively|together|the\s+)?\s*[,]?\s*[\"“”'‘]?\s*"
-    r"(?:we|us|our|the company|company|弊社|当社|私たち|当方)",
-    re.I,
-)
-_DEFINER_JA = re.compile(r"[(（]\s*(?:以下|以下、)?\s*[「“\"]?(?:弊社|当社|私たち)")
 _SUFFIX_NAME = re.compile(
     r"((?:[A-Z0-9][\w&'.\-]*)(?:[ ,]{1,3}(?:[A-Z0-9(][\w&'.\-)]*|&|of|and|de)){0,6})[, ]{1,3}"
     r"(Co\.,?\s?Ltd\.?|Co\.|Inc\.?|INC\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|Corporation|Corp\.?|GmbH|AG|plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?)(?![A-Za-z])"
 )
 _JA_NAME = re.compile(r"(?:株式会社|合同会社|有限会社)[ 　]?[\w・ー&＆]{1,30}|[\w・ー&＆]{1,30}(?:株式会社|合同会社|有限会社)")
-_LABELLED = re.compile(
-    r"^(?:[-*•\s]*)(?:company name|business name|name or title of business|operator|entity handling personal information|"
-    r"事業者名|会社名|商号|名称|運営会社|事業者の名称)\s*[:：]?\s*(.{2,80})$",
-    re.I | re.M,
-)
 _LEAD_WORDS = re.compile(r"^(?:弊社|当社|私たち)[、,]\s*|^(?:the|this|our|by|and|welcome to)\s+", re.I)
+
+
+_SUFFIX_WORD = re.compile(r"(?<![A-Za-z])(?:Co\.|Inc|INC|Incorporated|LLC|L\.L\.C\.|Ltd|Limited|Corporation|Corp|GmbH|AG|"
+                          r"plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte|Pty)(?![A-Za-z])")
+
+
+def company_names(text: str):
+    """Company names with a legal suffix ("Stripe, Inc.", "株式会社リクルート"), as regex matches in order.
+
+    The full pattern is tried only just before each legal suffix (and on Japanese text), which keeps it fast."""
+    last = -1
+    for s in _SUFFIX_WORD.finditer(text):
+        if s.start() < last:
+            continue
+        start = max(0, s.start() - 160)
+        if start:
+            start = text.find(" ", start, s.start()) + 1 or s.start()   # from a word's beginning
+        for m in _SUFFIX_NAME.finditer(text, start, min(len(text), s.end() + 12)):
+            if m.start() >= last and m.start(2) <= s.start() < m.end():
+                yield m
+                last = m.end()
+                break
+    if "会社" in text:
+        yield from _JA_NAME.finditer(text)
 
 
 def _clean(name: str) -> str:
     name = _LEAD_WORDS.sub("", name.strip(" \t,、:：\"“”'"))
     name = re.sub(r"\s+", " ", name)
     return name.strip(" ,、")
-
-
-def _name_before(text: str, pos: int) -> str | None:
-    """The organisation name that ends right before pos (a defining parenthesis)."""
-    start = max(0, pos - 160)
-    chunk = text[start:pos]
-    # cut at the previous sentence / clause boundary
-    cut = max(chunk.rfind(". "), chunk.rfind("\n"), chunk.rfind("。"), chunk.rfind("、"), chunk.rfind("， "))
-    if cut >= 0:
-        chunk = chunk[cut + 1:]
-    chunk = _clean(chunk)
-    if not chunk or len(chunk) > 100:
-        return None
-    m = list(_SUFFIX_NAME.finditer(chunk))
-    if m and m[-1].end() >= len(chunk) - 2:
-        return _clean(m[-1].group(0))
-    words = chunk.split()
-    if 1 <= len(words) <= 6 and (chunk[:1].isupper() or not chunk[:1].isascii()):
-        return chunk
-    return None
 
 
 _W = r"[A-Za-z0-9À-ÿ&'’.\-]"
@@ -72,7 +64,10 @@ def _patterns() -> tuple[list[tuple[re.Pattern, int, int]], frozenset]:
         name = _NAME_EN + "|" + _NAME_JA
         if "privacy|data protection|cookie" in p["pattern"]:   # a title: any case ("reddit privacy policy")
             name = rf"{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}|" + _NAME_JA
-        out.append((re.compile(p["pattern"].replace("{NAME}", f"(?P<name>{name})"), re.M), p["weight"], p["head"]))
+        rx = re.compile(p["pattern"].replace("{NAME}", f"(?P<name>{name})"), re.M)
+        # a pattern that starts with the name is tried only where what follows the name is found
+        after = re.compile(p["pattern"][len("{NAME}"):], re.M) if p["pattern"].startswith("{NAME}") else None
+        out.append((rx, after, p["weight"], p["head"]))
     return out, frozenset(x.lower() for x in raw["name_stoplist"]), frozenset(raw["leading_words"])
 
 
@@ -91,13 +86,24 @@ def _candidate(name: str, stop: frozenset, lead: frozenset, lex: Lexicon) -> str
     return name
 
 
+def _matches(rx: re.Pattern, after: re.Pattern | None, text: str):
+    if after is None:
+        yield from rx.finditer(text)
+        return
+    for a in after.finditer(text):
+        for m in rx.finditer(text, max(0, a.start() - 200), a.end()):
+            if m.end() == a.end():
+                yield m
+                break
+
+
 def _by_patterns(text: str, lex: Lexicon) -> str | None:
     """The name the controller patterns point at most surely (weights add up; frequency breaks ties)."""
     pats, stop, lead = _patterns()
     scores: dict[str, float] = {}
     forms: dict[str, tuple[float, str]] = {}
-    for rx, weight, head in pats:
-        for m in rx.finditer(text[:head] if head else text):
+    for rx, after, weight, head in pats:
+        for m in _matches(rx, after, text[:head] if head else text):
             name = _candidate(m.group("name"), stop, lead, lex)
             if not name:
                 continue
@@ -117,13 +123,12 @@ def _by_patterns(text: str, lex: Lexicon) -> str | None:
 def _by_frequency(text: str, lex: Lexicon) -> str | None:
     """The company name (with a legal suffix) the text repeats most, registry recipients aside."""
     counts: dict[str, int] = {}
-    for rx in (_SUFFIX_NAME, _JA_NAME):
-        for m in rx.finditer(text):
-            n = _clean(m.group(0))
-            org = lex.registry.find_name(n)
-            if org is not None and org.role == "recipient":
-                continue
-            counts[n] = counts.get(n, 0) + 1
+    for m in company_names(text):
+        n = _clean(m.group(0))
+        org = lex.registry.find_name(n)
+        if org is not None and org.role == "recipient":
+            continue
+        counts[n] = counts.get(n, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 

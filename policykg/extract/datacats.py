@@ -1,6 +1,8 @@
 """Find data categories, purposes and unnamed recipients in spans of a policy."""
 from __future__ import annotations
 
+import bisect
+
 from .lexicon import UNSPECIFIED, Lexicon
 
 
@@ -10,15 +12,17 @@ class Annotated:
     def __init__(self, text: str, folded: str, lex: Lexicon):
         self.text = text
         self.lex = lex
-        self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri)
+        self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri), in order
         self.purposes = list(lex.purpose_matcher.finditer(text, folded))
         self.unnamed = list(lex.recipient_matcher.finditer(text, folded))  # (start, end, code)
+        self._starts = {id(x): [a for a, _b, _k in x] for x in (self.data, self.purposes, self.unnamed)}
 
-    @staticmethod
-    def _within(items, start: int, end: int, skip=()):
+    def _within(self, items, start: int, end: int, skip=()):
+        starts = self._starts[id(items)]
         out = []
-        for a, b, key in items:
-            if a >= start and b <= end and not any(x <= a < y for x, y in skip):
+        for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
+            a, b, key = items[i]
+            if b <= end and not any(x <= a < y for x, y in skip):
                 out.append((a, b, key))
         return out
 

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .controller import _JA_NAME, _SUFFIX_NAME, _clean, is_controller_name
+from .controller import _clean, company_names, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon, _org_key
 from .phrases import fold
@@ -101,13 +101,33 @@ class Policy:
 
 # ---------------------------------------------------------------- mentions
 
+class Spans:
+    """Non-overlapping (start, end) spans, kept sorted, with a fast overlap test."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i >= 0 and self.ends[i] > a
+
+    def add(self, a: int, b: int) -> None:
+        i = bisect.bisect_left(self.starts, a)
+        self.starts.insert(i, a)
+        self.ends.insert(i, b)
+
+    def __iter__(self):
+        return iter(zip(self.starts, self.ends))
+
+
 def find_mentions(p: Policy) -> list[Mention]:
     """Every organisation named outside URLs, registry names first, then unknown company names."""
     text, lex = p.text, p.lex
     reg = lex.registry
     folded_case = fold(text, lower=False)
     lower = folded_case.lower() if len(folded_case.lower()) == len(folded_case) else folded_case
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     out: list[Mention] = []
     for a, b, (oid, weak) in reg.matcher.finditer(text, folded_case):
         if p.in_url(a, b):
@@ -116,10 +136,10 @@ def find_mentions(p: Policy) -> list[Mention]:
         if weak and not _weak_confirmed(p, a, b, org, lower):
             continue
         out.append(Mention(a, b, p.sentence_at(a), oid, org.name))
-        taken.append((a, b))
-    for rx in (_SUFFIX_NAME, _JA_NAME):
-        for a, b in (span for m in rx.finditer(text) for span in _split_names(text, m.start(), m.end())):
-            if p.in_url(a, b) or any(x < b and a < y for x, y in taken):
+        taken.add(a, b)
+    for m in company_names(text):
+        for a, b in _split_names(text, m.start(), m.end()):
+            if p.in_url(a, b) or taken.overlaps(a, b):
                 continue
             name = _clean(text[a:b])
             words = name.split()
@@ -132,7 +152,7 @@ def find_mentions(p: Policy) -> list[Mention]:
                 a = b - len(name)  # the name without the leading words dropped above
             org = reg.find_name(name)
             out.append(Mention(a, b, p.sentence_at(a), org.id if org else None, org.name if org else name))
-            taken.append((a, b))
+            taken.add(a, b)
     for a, b, name in find_names(text, lex, p.controller, taken):
         if not p.in_url(a, b):
             out.append(Mention(a, b, p.sentence_at(a), None, name))
@@ -224,6 +244,7 @@ class Decider:
         self.mentions = mentions
         self.cues = p.lex.cues
         self._cache: dict[int, str] = {}
+        self._has: dict[tuple[str, int], bool] = {}
 
     def masked(self, sent: int) -> str:
         if sent not in self._cache:
@@ -231,7 +252,10 @@ class Decider:
         return self._cache[sent]
 
     def has(self, cue: str, sent: int) -> bool:
-        return bool(self.cues[cue].search(self.masked(sent)))
+        key = (cue, sent)
+        if key not in self._has:
+            self._has[key] = bool(self.cues[cue].search(self.masked(sent)))
+        return self._has[key]
 
     def negated(self, sent: int) -> bool:
         return self.has("negation", sent)
@@ -465,11 +489,11 @@ def context_category(p: Policy, sents: list[int], block: int) -> str | None:
     return spans[0][2] if spans else None
 
 
-def build(p: Policy) -> FlowBuilder:
-    """Flows, sources and conditions of one policy."""
+def build(p: Policy, mentions: list[Mention] | None = None, d: Decider | None = None) -> FlowBuilder:
+    """Flows, sources and conditions of one policy (``mentions`` from find_mentions, found here if not given)."""
     lex = p.lex
-    mentions = find_mentions(p)
-    d = Decider(p, mentions)
+    mentions = find_mentions(p) if mentions is None else mentions
+    d = d or Decider(p, mentions)
     fb = FlowBuilder(p)
     named_sents: set[int] = set()
     by_sent: dict[int, list[Mention]] = {}

@@ -55,8 +55,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def find_names(text: str, lex: Lexicon, controller: Party, known: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, name) of organisations named by their context; ``known`` are spans of registry names."""
+def find_names(text: str, lex: Lexicon, controller: Party, known) -> list[tuple[int, int, str]]:
+    """(start, end, name) of organisations named by their context; ``known`` (flows.Spans) are names found before."""
     pats, lists, _stop = _rules()
     found: dict[tuple[int, int], str] = {}
     for rx in pats:
@@ -74,12 +74,12 @@ def find_names(text: str, lex: Lexicon, controller: Party, known: list[tuple[int
             if not sep:
                 break
             pos = sep.end()
-        if len(items) >= 2 and any(any(x < b and a < y for x, y in known) for a, b in items):
+        if len(items) >= 2 and any(known.overlaps(a, b) for a, b in items):
             for a, b in items:
                 found.setdefault((a, b), text[a:b])
     out = []
     for (a, b), name in sorted(found.items()):
-        if any(x < b and a < y for x, y in known) or lex.registry.find_name(name):
+        if known.overlaps(a, b) or lex.registry.find_name(name):
             continue
         if plausible(name, text, lex, controller):
             out.append((a, b, name))

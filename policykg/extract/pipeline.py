@@ -36,8 +36,10 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     ctrl = find_controller(text, lex, controller)
     ann = Annotated(text, fold(text), lex)
     pol = Policy(seg, ann, lex, ctrl)
-    fb = build(pol)
-    add_table_flows(pol, fb, Decider(pol, find_mentions(pol)))
+    mentions = find_mentions(pol)
+    decider = Decider(pol, mentions)
+    fb = build(pol, mentions, decider)
+    add_table_flows(pol, fb, decider)
     result = PolicyResult(
         source=source, language=lang, controller=ctrl,
         text_sha256=digest, chars=len(text),
