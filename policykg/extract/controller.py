@@ -72,13 +72,13 @@ def _patterns() -> tuple[list[tuple[re.Pattern, int, int]], frozenset]:
 
 
 def _candidate(name: str, stop: frozenset, lead: frozenset, lex: Lexicon) -> str | None:
-    name = _clean(name)
+    name = _clean(name.lstrip("・-*•●○◦▪■□◆◇※ \t"))
     words = name.split()
     while words and words[0].lower() in lead:
         words = words[1:]
     name = " ".join(words)
     if (len(name) < 2 or name.lower() in stop or name.lower().startswith(("privacy ", "personal "))
-            or name[0] in "本当弊"):
+            or name[0] in "本当弊" or name.endswith(("方針", "ポリシー", "規約", "について", "に関する"))):
         return None
     org = lex.registry.find_name(name)
     if org is not None and org.role != "recipient":
@@ -103,13 +103,15 @@ def _by_patterns(text: str, lex: Lexicon) -> str | None:
     scores: dict[str, float] = {}
     forms: dict[str, tuple[float, str]] = {}
     for rx, after, weight, head in pats:
+        seen = set()   # a pattern counts once for a name, however often it matches
         for m in _matches(rx, after, text[:head] if head else text):
             name = _candidate(m.group("name"), stop, lead, lex)
             if not name:
                 continue
             key = _org_key(name)
-            if not key:
+            if not key or key in seen:
                 continue
+            seen.add(key)
             scores[key] = scores.get(key, 0) + weight
             if weight > forms.get(key, (0, ""))[0]:
                 forms[key] = (weight, name)
@@ -123,8 +125,11 @@ def _by_patterns(text: str, lex: Lexicon) -> str | None:
 def _by_frequency(text: str, lex: Lexicon) -> str | None:
     """The company name (with a legal suffix) the text repeats most, registry recipients aside."""
     counts: dict[str, int] = {}
+    _pats, stop, lead = _patterns()
     for m in company_names(text):
         n = _clean(m.group(0))
+        while ", " in n and n.split(", ", 1)[0].lower() in stop | lead:   # "Services, Kandra Labs, Inc."
+            n = n.split(", ", 1)[1]
         org = lex.registry.find_name(n)
         if org is not None and org.role == "recipient":
             continue

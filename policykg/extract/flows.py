@@ -84,6 +84,20 @@ class Policy:
         lead = self.seg.blocks[b.lead]
         return lead.sentences[-1:] if lead.sentences else []
 
+    def siblings(self, block: int) -> list:
+        """The other items of the list an item belongs to (same lead-in, same section, contiguous)."""
+        blocks, me = self.seg.blocks, self.seg.blocks[block]
+        same = lambda b: b.kind == "item" and b.lead == me.lead and b.section == me.section  # noqa: E731
+        out, j = [], block - 1
+        while j >= 0 and same(blocks[j]):
+            out.append(blocks[j])
+            j -= 1
+        j = block + 1
+        while j < len(blocks) and same(blocks[j]):
+            out.append(blocks[j])
+            j += 1
+        return out
+
     def headings(self, block: int) -> list[int]:
         """Section heading blocks of a block, innermost first."""
         out, h = [], self.seg.blocks[block].section
@@ -183,17 +197,21 @@ def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:
     """A weak alias ("Crypto", "Square", "Front") counts only where it is plainly a name: alone on its line
     (after a "Label:" and before a parenthesis), with its domain nearby, written in Latin letters inside
     Japanese text, or capitalised in mid-sentence in a text that never writes the word in lower case."""
-    blk = p.seg.blocks[p.seg.sentences[p.sentence_at(a)].block]
+    s = p.seg.sentences[p.sentence_at(a)]
+    blk = p.seg.blocks[s.block]
+    word = p.text[a:b]
+    if not (s.start <= a < s.end) or a < blk.content_start:
+        return False   # a list or section number ("X. Changes to this policy"), not a name
     before = _LABEL_PREFIX.sub("", p.text[blk.content_start:a], count=1)
     after = _PAREN_SUFFIX.sub("", p.text[b:blk.end])
     rest = (before + after).strip(" \t:-–—,.;()")
-    if not rest or re.fullmatch(r"(?i)[:\-–—\s]*(privacy policy|privacy notice|website|site)?[.\s]*", rest):
+    short = len(word) < 3 or re.fullmatch(r"[IVXLC]+", word)
+    if not short and (not rest or re.fullmatch(r"(?i)[:\-–—\s]*(privacy policy|privacy notice|website|site)?[.\s]*", rest)):
         return True
     window = lower[max(0, a - 300):b + 300]
-    if any(d.lower() in window for d in org.domains):
+    if any(re.search(r"(?<![\w.-])" + re.escape(d.lower()) + r"(?![\w-])", window) for d in org.domains):
         return True
-    word = p.text[a:b]
-    if len(word) < 3:
+    if short:
         return False
     prev_c, next_c = p.text[a - 1:a], p.text[b:b + 1]
     if _is_ja(prev_c) or _is_ja(next_c) or (prev_c == " " and _is_ja(p.text[a - 2:a - 1])):
@@ -320,11 +338,9 @@ def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[st
     if _specific(found):
         return found
     general |= bool(found)
-    if blk.kind == "item" and blk.lead >= 0:
+    if blk.kind == "item":
         # a sibling item that lists the data: "共同して利用される個人データの項目：氏名、…"
-        for sib in p.seg.blocks[blk.lead + 1:]:
-            if sib.kind != "item" or sib.lead != blk.lead:
-                break
+        for sib in p.siblings(s.block):
             if d.cues["data_items"].search(p.text[sib.content_start:sib.end]):
                 found = ann.data_in(sib.content_start, sib.end)
                 if _specific(found):

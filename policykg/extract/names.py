@@ -40,7 +40,8 @@ def plausible(name: str, text: str, lex: Lexicon, controller: Party) -> bool:
     words = name.split()
     if len(name) < 3 or words[0] in stop or words[-1] in stop or name.isupper() and len(name) <= 3:
         return False
-    if _lower_use(text, name) or is_controller_name(name, controller):
+    domain_like = re.fullmatch(r"[\w-]+\.[a-z]{2,4}", name) is not None   # "counter.dev" is written in lower case
+    if (not domain_like and _lower_use(text, name)) or is_controller_name(name, controller):
         return False
     folded = fold(name)
     for matcher in (lex.data_matcher, lex.purpose_matcher, lex.recipient_matcher):

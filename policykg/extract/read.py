@@ -128,18 +128,20 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         if exc.errno == errno.ELOOP:
             raise ReadError("symbolic link loop") from None
         raise ReadError(exc.strerror or str(exc)) from None
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise ReadError("is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                raise ReadError("not a regular file (a pipe, socket or device)")
-            if st.st_size > max_bytes:
-                raise ReadError(f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("not a regular file (a pipe, socket or device)")
+        if st.st_size > max_bytes:
+            raise ReadError(f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise ReadError(exc.strerror or str(exc)) from None
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # grew while being read
         raise ReadError(f"file is over the limit of {max_bytes:,} bytes (see --max-bytes)")
     return read_bytes(data, path)

@@ -144,7 +144,10 @@ def segment(text: str) -> Segmentation:
     heading_stack: list[tuple[int, int]] = []   # (level, block index)
     list_parents: list[tuple[int, int]] = []    # (indent, block index) of open list items
     last_para = -1
+    merged: set[int] = set()   # lines that are the value of the label item above them
     for n, (a, b) in enumerate(nonempty):
+        if n in merged:
+            continue
         line = text[a:b]
         nxt = text[nonempty[n + 1][0]:nonempty[n + 1][1]] if n + 1 < len(nonempty) else None
         indent = len(line) - len(line.lstrip(" \t\u3000"))
@@ -162,6 +165,9 @@ def segment(text: str) -> Segmentation:
             kind, level, cstart = "heading", depth, a + indent
         else:
             kind, level, cstart = "para", 0, a + indent
+        if kind == "item" and nxt is not None and _is_label(text[cstart:b], nxt):
+            merged.add(n + 1)   # "・共同利用する者の範囲" / "ＳＧホールディングスグループの国内法人": one item
+            b = nonempty[n + 1][1]
         idx = len(blocks)
         blk = Block(start=a + indent, end=b, kind=kind, indent=indent, level=level, content_start=cstart)
         if kind == "heading":
@@ -187,6 +193,16 @@ def segment(text: str) -> Segmentation:
             blk.sentences.append(len(sentences))
             sentences.append(Sentence(s, e, idx))
     return Segmentation(text=text, blocks=blocks, sentences=sentences)
+
+
+def _is_label(item: str, nxt: str) -> bool:
+    """A short list item that only names a field, its value on the next line (not a bullet or heading)."""
+    item = item.strip()
+    if not item or len(item) > 40 or item.endswith(("。", ".", "、", ",", ";", "；")) or re.search(r"[:：]\s*\S", item):
+        return False
+    if not (item.endswith((":", "：")) or re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fff（）()・\s]+", item)):
+        return False   # an English item that is a name ("• Stripe"), not a field label
+    return not (_BULLET.match(nxt) or _MD_HEADING.match(nxt) or _NUM_HEADING.match(nxt) or nxt.startswith((" ", "\t", "\u3000")))
 
 
 _RANK = {"●": 0, "•": 0, "■": 0, "◆": 0, "-": 1, "*": 1, "○": 2, "◦": 2, "□": 2, "◇": 2, "・": 3, "※": 4}
