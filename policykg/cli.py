@@ -22,15 +22,38 @@ class Failed(click.ClickException):
         _err(self.message)
 
 
+#: SPARQL endpoint options of every command with --store: option -> open_store() argument
+_ENDPOINT_OPTS = {
+    "--query-url": ("query_url", "SPARQL endpoint to use instead of --store."),
+    "--update-url": ("update_url", "SPARQL Update endpoint (default: the query URL)."),
+    "--gsp-url": ("gsp_url", "Graph Store Protocol endpoint: graphs are loaded by PUT."),
+    "--sparql-user": ("user", "Endpoint user (or POLICYKG_SPARQL_USER)."),
+    "--sparql-password": ("password", "Endpoint password (better: POLICYKG_SPARQL_PASSWORD)."),
+    "--sparql-auth": ("auth", "basic or digest (or POLICYKG_SPARQL_AUTH; default basic)."),
+}
+
+
+def _remember_endpoint_opt(ctx, param, value):
+    if value is not None:
+        ctx.meta["policykg.endpoint." + _ENDPOINT_OPTS[param.opts[0]][0]] = value
+
+
 def _store_opt(f):
-    return click.option("--store", "store", default=DEFAULT_STORE, show_default=True, metavar="DIR",
-                        help="Store folder.")(f)
+    for opt, (_, text) in reversed(_ENDPOINT_OPTS.items()):
+        kind = click.Choice(["basic", "digest"]) if opt == "--sparql-auth" else None
+        f = click.option(opt, type=kind, metavar="URL" if opt.endswith("-url") else None, expose_value=False,
+                         callback=_remember_endpoint_opt, help=text)(f)
+    return click.option("--store", "store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
+                        help="Store folder, or a SPARQL endpoint: sparql+http(s)://host:port/path.")(f)
 
 
 def _open_store(path: str, read_only: bool = True):
-    from .graph.store import Store, StoreError
+    from .graph.store import StoreError
+    from .graph.stores import open_store
+    prefix = "policykg.endpoint."
+    opts = {k[len(prefix):]: v for k, v in click.get_current_context().meta.items() if k.startswith(prefix)}
     try:
-        return Store(path, read_only=read_only)
+        return open_store(None if opts.get("query_url") else path, read_only=read_only, **opts)
     except StoreError as exc:
         raise Failed(str(exc)) from None
 
