@@ -106,14 +106,19 @@ def main(ctx, debug):
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
 def extract(paths, controller, fmt, max_bytes):
     """Extract flows from policy files and print them (folders are walked)."""
-    from .build import iter_policy_files
     from .extract import ReadError, extract_file
-    results, failed = [], 0
-    for path in iter_policy_files(paths):
+    files, failed = _policy_files(paths)
+    results = []
+    for path in files:
         try:
             results.append(extract_file(path, controller=controller, max_bytes=max_bytes))
         except ReadError as exc:
             _err(f"{path}: {exc}")
+            failed += 1
+        except Exception as exc:  # noqa: BLE001 - one policy's bug must not stop the batch
+            if click.get_current_context().obj.get("debug"):
+                raise
+            _err(f"{path}: internal error: {type(exc).__name__}: {_first_line(exc)}")
             failed += 1
     if fmt == "json":
         click.echo(json.dumps({"policies": [r.to_dict() for r in results]}, ensure_ascii=False, indent=1))
@@ -135,14 +140,14 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 def build(paths, store, manifest, force, max_bytes, jobs, quiet):
     """Extract policies and store each as a named graph."""
-    from .build import build as run_build, iter_policy_files, read_manifest
+    from .build import build as run_build, read_manifest
     man = None
     if manifest:
         try:
             man = read_manifest(manifest)
         except (OSError, ValueError) as exc:
             raise click.UsageError(f"--manifest: {exc}") from None
-    files = list(iter_policy_files(paths))
+    files, empty = _policy_files(paths)
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
         report = run_build(files, st, manifest=man, force=force, max_bytes=max_bytes, jobs=jobs,
@@ -153,8 +158,26 @@ def build(paths, store, manifest, force, max_bytes, jobs, quiet):
         _err(f"{f.path}: {f.reason}")
     click.echo(f"stored {report.stored} policies ({report.skipped} unchanged, {len(report.failed)} failed) in {store}: "
                f"{report.flows} flows to {len(report.recipients)} named organisations; the store holds {n_pol} policies")
-    if report.failed:
+    if report.failed or empty:
         sys.exit(1)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _policy_files(paths) -> tuple[list[str], int]:
+    """The policy files under ``paths`` (folders walked) and how many folders held none (each told in one line)."""
+    from .build import POLICY_EXTENSIONS, iter_policy_files
+    files, empty = [], 0
+    for p in paths:
+        got = list(iter_policy_files([p]))
+        if not got and os.path.isdir(p):
+            _err(f"{p}: no policy files ({' '.join(POLICY_EXTENSIONS)}) in this folder")
+            empty += 1
+        files += got
+    return files, empty
 
 
 @main.command()
@@ -177,6 +200,8 @@ def query(sparql, store, qfile, named, params, fmt, update):
                 sparql = fh.read()
         except OSError as exc:
             raise click.UsageError(f"--file: {qfile}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise Failed(f"{qfile}: not a UTF-8 text file") from None
     elif named:
         try:
             sparql = q.get(named)
@@ -210,10 +235,13 @@ def query(sparql, store, qfile, named, params, fmt, update):
 def _print_results(res, fmt: str) -> None:
     import pyoxigraph as ox
     from .graph.queries import rows
-    if fmt in ("json", "csv") and isinstance(res, ox.QuerySolutions):
-        f = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.CSV
-        data = res.serialize(format=f)
-        click.echo(data.decode("utf-8"), nl=False)
+    if fmt == "json" and isinstance(res, ox.QuerySolutions):
+        click.echo(res.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8"), nl=False)
+        return
+    if fmt == "csv" and not isinstance(res, ox.QueryBoolean):
+        from .graph.export import csv_text   # cells a spreadsheet would run as formulas are neutralised
+        names, rs = rows(res)
+        click.echo(csv_text(rs, names), nl=False)
         return
     if fmt in ("json", "csv") and isinstance(res, ox.QueryBoolean):
         click.echo(json.dumps({"head": {}, "boolean": bool(res)}) if fmt == "json" else str(bool(res)).lower())

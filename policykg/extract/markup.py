@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 _BLOCK = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul", "ol",
@@ -23,10 +24,12 @@ def html_to_text(html: str) -> str:
     """Text content of an HTML page: blocks become lines, list items get '- ', table cells ' | '."""
     from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-    try:
-        soup = BeautifulSoup(html, "lxml")
-    except Exception:  # lxml missing or refusing: fall back to the stdlib parser
-        soup = BeautifulSoup(html, "html.parser")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # XHTML or XML-looking pages are still read as HTML
+        try:
+            soup = BeautifulSoup(html, "lxml")
+        except Exception:  # lxml missing or refusing: fall back to the stdlib parser
+            soup = BeautifulSoup(html, "html.parser")
     out: list[str] = []
     # an explicit stack, not recursion: a page nested thousands of levels deep is read too
     stack: list = list(reversed(list(soup.children)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import networkx as nx
 import pyoxigraph as ox
@@ -19,10 +20,15 @@ CSV_COLUMNS = ["controller", "controller_country", "recipient", "organization", 
                "action", "cross_border", "data", "purposes", "evidence", "start", "end", "source"]
 
 
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
 def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """A CSV cell that a spreadsheet will not run as a formula: a cell led by ``= + - @``
+    (or their full-width forms), a tab or a line break gets a leading ``'``; plain numbers stay."""
     s = "" if value is None else str(value)
-    if s[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if s.startswith(_FORMULA_LEAD) and not _NUMBER.fullmatch(s):
         return "'" + s
     return s
 
