@@ -15,6 +15,7 @@ Everything the command line does is a function here::
     policykg.open_store("sparql+http://127.0.0.1:8890/sparql")   # the same, on a SPARQL server
 """
 from .build import build
+from .distributed import build_on_dask
 from .extract import PolicyResult, ReadError, extract_file, extract_text
 from .graph.analytics import blast_radius, company_overlap, flows, overlap, to_networkx
 from .graph.sparql_store import SparqlStore
@@ -22,5 +23,5 @@ from .graph.store import Store
 from .graph.stores import open_store
 
 __version__ = "0.1.0"
-__all__ = ["extract_text", "extract_file", "build", "Store", "SparqlStore", "open_store", "overlap", "blast_radius",
+__all__ = ["extract_text", "extract_file", "build", "build_on_dask", "Store", "SparqlStore", "open_store", "overlap", "blast_radius",
            "flows", "company_overlap", "to_networkx", "PolicyResult", "ReadError", "__version__"]

@@ -138,7 +138,8 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores; 1: no workers).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
-def build(paths, store, manifest, force, max_bytes, jobs, quiet):
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on a Dask cluster (tcp://scheduler:8786).")
+def build(paths, store, manifest, force, max_bytes, jobs, quiet, dask_address):
     """Extract policies and store each as a named graph."""
     from .build import build as run_build, read_manifest
     man = None
@@ -150,8 +151,8 @@ def build(paths, store, manifest, force, max_bytes, jobs, quiet):
     files, empty = _policy_files(paths)
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
-        report = run_build(files, st, manifest=man, force=force, max_bytes=max_bytes, jobs=jobs,
-                           progress=bar.update if bar else None)
+        opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None)
+        report = _build_on_dask(files, st, dask_address, opts) if dask_address else run_build(files, st, jobs=jobs, **opts)
     n_pol = st.count_policies()
     st.close()
     for f in report.failed:
@@ -160,6 +161,14 @@ def build(paths, store, manifest, force, max_bytes, jobs, quiet):
                f"{report.flows} flows to {len(report.recipients)} named organisations; the store holds {n_pol} policies")
     if report.failed or empty:
         sys.exit(1)
+
+
+def _build_on_dask(files, st, address, opts):
+    from .distributed import DaskError, build_on_dask
+    try:
+        return build_on_dask(files, st, address, **opts)
+    except DaskError as exc:
+        raise Failed(str(exc)) from None
 
 
 def _first_line(exc: BaseException) -> str:
