@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import queue
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -191,6 +193,39 @@ def _outcomes(tasks: Iterator[tuple], jobs: int, executor: Executor | None, wind
             executor.shutdown(wait=True, cancel_futures=True)
 
 
+class _StoreWriter:
+    """Writes batches to the store in a thread of its own, so that workers are fed while the
+    store loads (Oxigraph releases the GIL); at most one batch waits."""
+
+    def __init__(self, store):
+        self.store, self.error = store, None
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, name="policykg-store-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.add_graphs(batch)
+                except BaseException as exc:            # re-raised in the building thread
+                    self.error = exc
+
+    def put(self, batch: list[PolicyGraph]) -> None:
+        self._check()
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        """Wait until every batch is written; raise the writer's error if it had one."""
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None = None, force: bool = False,
           progress: Callable[[Outcome], None] | None = None, max_bytes: int | None = None,
           jobs: int | None = None, executor: Executor | None = None, window: int | None = None) -> BuildReport:
@@ -209,10 +244,12 @@ def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None 
     st = Store(store) if own else store
     man = read_manifest(manifest) if isinstance(manifest, str) else manifest
     report = BuildReport()
+    writer = None
     try:
         st.ensure_vocabulary()
         known = {} if force else st.policy_hashes()
         tasks = ((p, manifest_for(p, man), known.get(policy_iri(p)), max_bytes) for p in iter_policy_files(paths))
+        writer = _StoreWriter(st)
         batch: list[PolicyGraph] = []
         size, since = 0, time.monotonic()
         for out in _outcomes(tasks, jobs, executor, window):
@@ -229,13 +266,15 @@ def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None 
                 report.controllers.append(out.controller)
             if batch and (size >= BATCH_BYTES or len(batch) >= BATCH_POLICIES
                           or time.monotonic() - since >= BATCH_SECONDS):
-                st.add_graphs(batch)
+                writer.put(batch)
                 batch, size, since = [], 0, time.monotonic()
             if progress:
                 progress(out)
         if batch:
-            st.add_graphs(batch)
+            writer.put(batch)
     finally:
+        if writer:
+            writer.close()
         st.flush()
         if own:
             st.close()

@@ -1,0 +1,110 @@
+"""Build time and peak memory: generated corpora built with the ``policykg build`` command.
+
+    python bench/build_scale.py [N ...] [--jobs J] [--keep DIR]    # default 1000 10000
+
+For each N: the first build (wall time, peak resident memory of the build process and its
+workers together), the same build again (every policy unchanged), and the store side alone:
+the same N policies, already serialised, loaded into an empty store with the build's batches.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+from corpus import make_corpus
+from measure import ROOT, run_measured
+
+sys.path.insert(0, ROOT)
+from policykg.build import BATCH_BYTES, BATCH_POLICIES  # noqa: E402
+from policykg.graph.rdf import PolicyGraph  # noqa: E402
+from policykg.graph.store import HASH, Store  # noqa: E402
+
+POLICYKG = os.path.join(os.path.dirname(sys.executable), "policykg")
+
+
+def _build_cmd(corpus: str, store: str, jobs: int | None) -> list[str]:
+    cmd = [POLICYKG, "build", corpus, "--manifest", os.path.join(corpus, "manifest.csv"), "--store", store, "--quiet"]
+    return cmd + (["--jobs", str(jobs)] if jobs else [])
+
+
+def store_only(store: str, work: str) -> dict:
+    """Serialise every policy graph of ``store`` to a file, then time loading them all into an
+    empty store in the build's batches (``add_graphs``)."""
+    import pyoxigraph as ox
+    src = Store(store, read_only=True)
+    spool = os.path.join(work, "graphs.nq")
+    index = []
+    with open(spool, "wb") as fh:
+        for q in src.ox.quads_for_pattern(None, HASH, None, None):
+            g = q.graph_name
+            body = ox.serialize((x for x in src.ox.quads_for_pattern(None, None, None, g)
+                                 if not (x.predicate == HASH and x.subject == g)), format=ox.RdfFormat.N_QUADS)
+            index.append((g.value, fh.tell(), len(body), q.object.value))
+            fh.write(body)
+    src.close()
+    dst_path = os.path.join(work, "store-only")
+    t = time.perf_counter()
+    dst = Store(dst_path)
+    dst.ensure_vocabulary()
+    batch, size = [], 0
+    with open(spool, "rb") as fh:
+        for graph, _off, n, sha in index:
+            batch.append(PolicyGraph(graph, fh.read(n), sha))
+            size += n
+            if size >= BATCH_BYTES or len(batch) >= BATCH_POLICIES:
+                dst.add_graphs(batch)
+                batch, size = [], 0
+    if batch:
+        dst.add_graphs(batch)
+    dst.close()
+    wall = time.perf_counter() - t
+    quads = sum(1 for _ in open(spool, "rb"))
+    os.remove(spool)
+    shutil.rmtree(dst_path, ignore_errors=True)
+    return {"policies": len(index), "quads": quads, "wall": wall}
+
+
+def measure(n: int, jobs: int | None = None, keep: str | None = None) -> dict:
+    work = tempfile.mkdtemp(prefix="policykg-bench-")
+    corpus = make_corpus(n, os.path.join(work, "corpus"))
+    store = keep or os.path.join(work, "store")
+    shutil.rmtree(store, ignore_errors=True)
+    try:
+        first = run_measured(_build_cmd(corpus, store, jobs))
+        if first["rc"] != 0:
+            raise SystemExit(f"build failed: {first['stderr'][-2000:]}")
+        second = run_measured(_build_cmd(corpus, store, jobs))
+        m = re.search(r"stored (\d+) policies \((\d+) unchanged", second["stdout"])
+        only = store_only(store, work)
+        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
+        return {"policies": n, "jobs": jobs or len(os.sched_getaffinity(0)), "first": first["wall"],
+                "peak_rss": first["peak_rss"], "summary": first["stdout"].strip(), "second": second["wall"],
+                "second_peak_rss": second["peak_rss"], "second_unchanged": int(m.group(2)) if m else None,
+                "store_only": only["wall"], "quads": only["quads"], "store_bytes": size, "store": store}
+    finally:
+        shutil.rmtree(os.path.join(work, "corpus"), ignore_errors=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(r: dict) -> str:
+    return (f"{r['policies']:,} policies, {r['jobs']} jobs: first build {r['first']:.1f} s "
+            f"({r['policies'] / r['first']:.1f} policies/s), peak memory {r['peak_rss'] / 2**20:,.0f} MiB; "
+            f"second build {r['second']:.1f} s ({100 * r['second'] / r['first']:.1f} % of the first, "
+            f"{r['second_unchanged']} unchanged); store side alone {r['store_only']:.1f} s for {r['quads']:,} quads "
+            f"({r['quads'] / r['store_only']:,.0f} quads/s); store on disk {r['store_bytes'] / 2**20:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    ap.add_argument("--jobs", type=int)
+    ap.add_argument("--keep", help="build the last size into this store folder and keep it")
+    a = ap.parse_args()
+    for i, n in enumerate(a.sizes):
+        print(report(measure(n, a.jobs, a.keep if i == len(a.sizes) - 1 else None)), flush=True)

@@ -1,0 +1,180 @@
+"""Building stores: parallel extraction gives the same graph, unchanged policies are skipped,
+--force redoes them, a graph cut short is replaced, the progress bar only on a terminal."""
+import os
+import shutil
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import EXAMPLES, MANIFEST
+from policykg.build import build
+from policykg.extract import extract_file
+from policykg.graph.rdf import policy_graph
+from policykg.graph.store import Store
+
+
+def quads(path: str) -> set:
+    st = Store(path, read_only=True)
+    try:
+        return set(st.ox)
+    finally:
+        st.close()
+
+
+@pytest.fixture(scope="module")
+def serial_store(tmp_path_factory):
+    """The examples built in this process (--jobs 1)."""
+    path = str(tmp_path_factory.mktemp("serial") / "store")
+    report = build([EXAMPLES], path, manifest=MANIFEST, jobs=1)
+    assert report.stored == 5 and not report.failed
+    return path
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    """A writable copy of the examples."""
+    d = tmp_path / "policies"
+    shutil.copytree(EXAMPLES, d)
+    for f in d.iterdir():
+        f.chmod(0o644)
+    return d
+
+
+def test_two_jobs_give_the_same_graph_as_one(serial_store, tmp_path):
+    path = str(tmp_path / "store")
+    report = build([EXAMPLES], path, manifest=MANIFEST, jobs=2)
+    assert report.stored == 5 and report.skipped == 0 and not report.failed
+    assert report.flows > 30 and {"Google", "Stripe", "PayPal"} <= report.recipients
+    got = quads(path)
+    assert len(got) > 3000
+    assert got == quads(serial_store)
+
+
+def test_any_executor_gives_the_same_graph(serial_store, tmp_path):
+    path = str(tmp_path / "store")
+    with ThreadPoolExecutor(3) as ex:
+        report = build([EXAMPLES], path, manifest=MANIFEST, executor=ex)
+    assert report.stored == 5
+    assert quads(path) == quads(serial_store)
+
+
+def test_unchanged_policies_are_skipped_and_a_changed_one_replaced(corpus, tmp_path):
+    path = str(tmp_path / "store")
+    build([str(corpus)], path, manifest=str(corpus / "manifest.csv"), jobs=2)
+    before = quads(path)
+    again = build([str(corpus)], path, manifest=str(corpus / "manifest.csv"), jobs=2)
+    assert (again.stored, again.skipped) == (0, 5)
+    assert quads(path) == before
+    shop = corpus / "unnamed-shop.en.txt"
+    old_hash = extract_file(str(shop)).text_sha256
+    shop.write_text(shop.read_text(encoding="utf-8").replace("Privacy Policy", "Privacy Notice", 1), encoding="utf-8")
+    third = build([str(corpus)], path, manifest=str(corpus / "manifest.csv"), jobs=2)
+    assert (third.stored, third.skipped) == (1, 4)
+    after = quads(path)
+    hashes = {q.object.value for q in after if q.predicate.value.endswith("#contentHash")}
+    assert extract_file(str(shop)).text_sha256 in hashes and old_hash not in hashes and len(hashes) == 5
+    assert len(before - after) < 20 and len(after - before) < 20      # the other four graphs untouched
+
+
+def test_force_redoes_every_policy(serial_store, tmp_path):
+    path = str(tmp_path / "store")
+    shutil.copytree(serial_store, path)
+    report = build([EXAMPLES], path, manifest=MANIFEST, jobs=2, force=True)
+    assert (report.stored, report.skipped) == (5, 0)
+    assert quads(path) == quads(serial_store)
+
+
+def test_a_graph_cut_short_is_replaced_by_the_next_build(serial_store, tmp_path):
+    """A build killed during a bulk load leaves part of a graph without its hash: the next build
+    extracts that policy again and replaces the part."""
+    path = str(tmp_path / "store")
+    pg = policy_graph(extract_file(os.path.join(EXAMPLES, "infomart.en.txt")))
+    st = Store(path)
+    st.ensure_vocabulary()
+    half = b"".join(pg.nquads.splitlines(keepends=True)[::2])
+    st.ox.bulk_load(half, format=ox.RdfFormat.N_QUADS)
+    assert pg.graph not in st.policy_hashes()
+    st.close()
+    report = build([EXAMPLES], path, manifest=MANIFEST, jobs=1)
+    assert (report.stored, report.skipped) == (5, 0)
+    assert quads(path) == quads(serial_store)
+
+
+def test_a_bad_file_fails_alone(corpus, tmp_path):
+    (corpus / "empty.txt").write_text("")
+    report = build([str(corpus)], str(tmp_path / "store"), manifest=str(corpus / "manifest.csv"), jobs=2)
+    assert report.stored == 5
+    assert [(os.path.basename(f.path), f.reason) for f in report.failed] == [("empty.txt", "empty file")]
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """A thread pool that records the most tasks it ever held at once (submitted, not done)."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.lock, self.now, self.most = threading.Lock(), 0, 0
+
+    def submit(self, fn, *args, **kwargs):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        fut = super().submit(fn, *args, **kwargs)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, _fut):
+        with self.lock:
+            self.now -= 1
+
+
+def test_at_most_window_tasks_are_in_flight(tmp_path):
+    files = [os.path.join(EXAMPLES, f) for f in sorted(os.listdir(EXAMPLES)) if f.endswith(".txt")] * 3
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i, f in enumerate(files):                      # 15 policies, distinct paths
+        shutil.copy(f, folder / f"{i:02d}-{os.path.basename(f)}")
+    with CountingExecutor(4) as ex:
+        report = build([str(folder)], str(tmp_path / "store"), executor=ex, window=2)
+    assert report.stored == 15
+    assert ex.most == 2
+
+
+def _build_cmd(policykg_cmd, store, *extra):
+    return [policykg_cmd, "build", EXAMPLES, "--manifest", MANIFEST, "--store", store, *extra]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(policykg_cmd, tmp_path):
+    r = subprocess.run(_build_cmd(policykg_cmd, str(tmp_path / "s"), "--jobs", "2"), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert r.stdout.startswith("stored 5 policies (0 unchanged, 0 failed)")
+
+
+def _on_terminal(cmd) -> str:
+    """Run ``cmd`` with stderr on a pseudo-terminal; what it wrote there."""
+    import pty
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(master)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_unless_quiet(policykg_cmd, tmp_path):
+    shown = _on_terminal(_build_cmd(policykg_cmd, str(tmp_path / "a"), "--jobs", "1"))
+    assert "Building" in shown and "5/5" in shown and "policies/s" in shown
+    assert _on_terminal(_build_cmd(policykg_cmd, str(tmp_path / "b"), "--quiet")) == ""
