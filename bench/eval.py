@@ -2,6 +2,7 @@
 
     python bench/eval.py              # prints per-policy lines and totals
     python bench/eval.py --write      # also rewrites bench/RESULTS-extraction.md
+    python bench/eval.py --extra "held-out=/path/to/folder"   # a folder of policies with its gold.json
 
 The corpus (``../shared/corpus``) is used when it is beside the checkout; it is not shipped.
 """
@@ -42,14 +43,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="rewrite bench/RESULTS-extraction.md")
     ap.add_argument("-q", "--quiet", action="store_true", help="totals only")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=DIR",
+                    help="also score DIR (policies and a gold.json) under NAME, e.g. a held-out set")
     args = ap.parse_args()
+    sets = SETS + [(n, d, os.path.join(d, "gold.json"), None) for n, d in (x.split("=", 1) for x in args.extra)]
     md = ["# Extraction quality", "",
           f"Measured by `python bench/eval.py --write` at commit {_commit()} on {time.strftime('%Y-%m-%d')} "
           f"(Python {platform.python_version()}, {os.cpu_count()} cores).", "", TARGETS, "",
           "| set | recipients P | recipients R | tp / fp / fn | data-to-recipient R | collected R | controller |",
           "|---|---|---|---|---|---|---|"]
     details = []
-    for name, folder, gold, manifest in SETS:
+    for name, folder, gold, manifest in sets:
         if not os.path.exists(gold):
             print(f"{name}: {gold} not found, skipped")
             continue

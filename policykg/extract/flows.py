@@ -247,6 +247,7 @@ def _lower_use(text: str, word: str) -> bool:
 # ---------------------------------------------------------------- deciding
 
 def _masked(p: Policy, sent: int, mentions: list[Mention]) -> str:
+    """The sentence with the organisations in it (``mentions`` of that sentence) written ORG."""
     s = p.seg.sentences[sent]
     t = p.text[s.start:s.end]
     for m in sorted((m for m in mentions if s.start <= m.start < s.end), key=lambda m: -m.start):
@@ -263,10 +264,13 @@ class Decider:
         self.cues = p.lex.cues
         self._cache: dict[int, str] = {}
         self._has: dict[tuple[str, int], bool] = {}
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            self.by_sentence.setdefault(m.sentence, []).append(m)
 
     def masked(self, sent: int) -> str:
         if sent not in self._cache:
-            self._cache[sent] = _masked(self.p, sent, self.mentions)
+            self._cache[sent] = _masked(self.p, sent, self.by_sentence.get(sent, []))
         return self._cache[sent]
 
     def has(self, cue: str, sent: int) -> bool:
@@ -327,13 +331,16 @@ def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[st
     general = False
     found = ann.data_in(s.start, s.end, skip)
     if _specific(found):
-        return found
+        return found + [x for x in _specific(_next_says(p, d, sent)) if x not in found]
     general |= bool(found)
     if sent > 0 and d.has("anaphora", sent):
         prev = p.seg.sentences[sent - 1]
         found = ann.data_in(prev.start, prev.end)
         if _specific(found):
             return found
+    found = _next_says(p, d, sent)
+    if _specific(found):
+        return found
     found = ann.data_in(blk.content_start, blk.end, skip)
     if _specific(found):
         return found
@@ -375,6 +382,17 @@ def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[st
     return [UNSPECIFIED] if general else []
 
 
+def _next_says(p: Policy, d: Decider, sent: int) -> list[str]:
+    """Data named by the next sentence when it speaks of the same thing ("This feature collects age and gender")."""
+    nxt = sent + 1
+    if nxt >= len(p.seg.sentences) or not d.has("anaphora", nxt):
+        return []
+    ns = p.seg.sentences[nxt]
+    if p.seg.blocks[ns.block].kind == "heading":
+        return []
+    return p.ann.data_in(ns.start, ns.end)
+
+
 def _action(p: Policy, ctx: list[int], block: int, category: str | None) -> str:
     texts = [p.stext(i) for i in ctx] + [p.stext(p.seg.blocks[h].sentences[0]) for h in p.headings(block)[:2]
                                          if p.seg.blocks[h].sentences]
@@ -400,6 +418,11 @@ def _purposes(p: Policy, ctx: list[int], block: int) -> list[str]:
             out += p.ann.purposes_in(b.content_start, b.end)
     return out
 
+
+#: sentences kept as evidence of one flow, source or condition (the first ones the policy gives)
+MAX_EVIDENCE = 10
+#: mentions of one organisation read in one policy
+MAX_MENTIONS = 50
 
 ACTION_RANK = ["joint-use", "disclose-to-authorities", "provide-to-third-party", "sell", "entrust", "transfer", "share"]
 
@@ -446,13 +469,15 @@ class FlowBuilder:
                 f.purposes.append({"label": c.label_en if c else iri.rsplit("#", 1)[-1], "iri": iri})
                 pur.add(iri)
         for e in rows:   # table rows: the row is the evidence, before the sentence introducing the table
-            if all((x.start, x.end) != (e.start, e.end) for x in f.evidence):
+            if len(f.evidence) < MAX_EVIDENCE and all((x.start, x.end) != (e.start, e.end) for x in f.evidence):
                 f.evidence.append(e)
         self._add_evidence(f.evidence, ev)
 
     def _add_evidence(self, evs: list[Evidence], sents: list[int]):
+        if len(evs) >= MAX_EVIDENCE:
+            return
         have = {(e.start, e.end) for e in evs}
-        for i in sents:
+        for i in sents[:MAX_EVIDENCE - len(evs)]:
             e = self.p.evidence(i)
             if (e.start, e.end) not in have:
                 evs.append(e)
@@ -517,10 +542,14 @@ def build(p: Policy, mentions: list[Mention] | None = None, d: Decider | None = 
         if m.org_id:
             by_sent.setdefault(m.sentence, []).append(m)
     own = lex.registry.find_name(p.controller.name) if p.controller.name else None
+    times: dict[str, int] = {}
     for m in mentions:
         org = lex.registry.get(m.org_id) if m.org_id else None
         if org is not None and org.role != "recipient":
             continue
+        times[m.org_id or m.name] = n = times.get(m.org_id or m.name, 0) + 1
+        if n > MAX_MENTIONS:
+            continue   # a name repeated thousands of times (a crawl's run-on page) says nothing new
         named_like_us = is_controller_name(m.name, p.controller)
         own_group = named_like_us or (org is not None and own is not None
                                       and (org.id == own.id or _is_ancestor(lex.registry, own.id, org.id)))
@@ -539,7 +568,7 @@ def build(p: Policy, mentions: list[Mention] | None = None, d: Decider | None = 
         if named_like_us and not (_action(p, ctx, blk, None) == "joint-use"
                                   or d.has("outgoing", m.sentence) and _named_after_verb(p, d, m)):
             continue  # "X, Inc. and X Interactive, Inc. may sell assets": the group acting, not receiving
-        skip = [(x.start, x.end) for x in mentions if x.sentence == m.sentence]
+        skip = [(x.start, x.end) for x in d.by_sentence.get(m.sentence, ())]
         cat = None if org else context_category(p, ctx, blk)
         party = party_for(p, m, cat)
         if kind == "condition":
@@ -596,7 +625,11 @@ def _is_ancestor(reg, oid: str, other: str) -> bool:
 def _unnamed(p: Policy, d: Decider, fb: FlowBuilder, named_sents: set[int]) -> None:
     """Flows to recipients the policy names only by kind: "law enforcement", "payment processors"."""
     lex = p.lex
+    times: dict[str, int] = {}
     for a, b, code in p.ann.unnamed:
+        times[code] = times.get(code, 0) + 1
+        if times[code] > MAX_MENTIONS:
+            continue
         sent = p.sentence_at(a)
         if sent in named_sents or p.in_url(a, b) or p.in_table(a):
             continue

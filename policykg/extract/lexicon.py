@@ -135,6 +135,7 @@ class Registry:
 _SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|co|corp|corporation|company|gmbh|ag|sa|kk|plc|pte|pty|bv|b\.v|s\.a)\b\.?", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _org_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).lower()
     s = s.replace("株式会社", " ").replace("合同会社", " ").replace("有限会社", " ")
