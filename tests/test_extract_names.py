@@ -23,3 +23,10 @@ def test_unknown_vendors_found_from_their_context():
 def test_a_capitalised_common_word_is_not_an_organisation():
     r = extract_text("We use Cookies to remember you. Cookies are small files. We use Analytics to count visits.")
     assert r.flows == [] or all(f.recipient.organization is None for f in r.flows)
+
+
+def test_a_list_number_or_a_domain_inside_another_is_not_a_weak_alias():
+    text = ("IX. Cookies\nWe share usage data with our analytics providers.\n"
+            "X. Changes to this policy\nWe share your data with partners. See dropbox.com and storefront.com.\n")
+    named = {f.recipient.organization for f in extract_text(text).flows}
+    assert not named & {"Twitter", "X", "Box", "Front"}

@@ -130,3 +130,12 @@ def test_rebuilding_a_policy_replaces_its_graph(tmp_path):
     assert [r["l"] for r in rs] == ["PayPal"]
     again = build([str(src)], store)
     assert again.stored == 0 and again.skipped == 1
+
+
+def test_legal_basis_of_a_flow_is_in_the_graph(examples_store):
+    rows = list(examples_store.query("""
+        SELECT DISTINCT ?basis WHERE {
+          ?flow dpv:hasDataController ?c ; dpv:hasRecipient ?r ; dpv:hasLegalBasis ?basis .
+          ?c rdfs:label "INAGORA Co., Ltd." . ?r a pkg:UnnamedRecipient ; pkg:recipientCategory ?cat .
+        }"""))
+    assert [str(r["basis"].value) for r in rows] == ["https://w3id.org/dpv#LegalObligation"]

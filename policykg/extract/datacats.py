@@ -15,7 +15,8 @@ class Annotated:
         self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri), in order
         self.purposes = list(lex.purpose_matcher.finditer(text, folded))
         self.unnamed = list(lex.recipient_matcher.finditer(text, folded))  # (start, end, code)
-        self._starts = {id(x): [a for a, _b, _k in x] for x in (self.data, self.purposes, self.unnamed)}
+        self.legal = list(lex.legal_matcher.finditer(text, folded))        # (start, end, legal-basis IRI)
+        self._starts = {id(x): [a for a, _b, _k in x] for x in (self.data, self.purposes, self.unnamed, self.legal)}
 
     def _within(self, items, start: int, end: int, skip=()):
         starts = self._starts[id(items)]
@@ -44,6 +45,13 @@ class Annotated:
     def purposes_in(self, start: int, end: int) -> list[str]:
         out = []
         for _a, _b, iri in self._within(self.purposes, start, end):
+            if iri not in out:
+                out.append(iri)
+        return out
+
+    def legal_in(self, start: int, end: int) -> list[str]:
+        out = []
+        for _a, _b, iri in self._within(self.legal, start, end):
             if iri not in out:
                 out.append(iri)
         return out

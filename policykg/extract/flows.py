@@ -468,6 +468,14 @@ class FlowBuilder:
                 c = self.p.lex.purposes.get(iri)
                 f.purposes.append({"label": c.label_en if c else iri.rsplit("#", 1)[-1], "iri": iri})
                 pur.add(iri)
+        have = {x["iri"] for x in f.legal_bases}
+        for i in ev:   # the legal basis the same sentences give ("with your consent", "本人の同意")
+            s = self.p.seg.sentences[i]
+            for iri in self.p.ann.legal_in(s.start, s.end):
+                if iri not in have:
+                    c = self.p.lex.legal_bases.get(iri)
+                    f.legal_bases.append({"label": c.label_en if c else iri.rsplit("#", 1)[-1], "iri": iri})
+                    have.add(iri)
         for e in rows:   # table rows: the row is the evidence, before the sentence introducing the table
             if len(f.evidence) < MAX_EVIDENCE and all((x.start, x.end) != (e.start, e.end) for x in f.evidence):
                 f.evidence.append(e)

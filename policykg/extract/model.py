@@ -36,6 +36,7 @@ class Flow:
     data: list[DataItem] = field(default_factory=list)
     purposes: list[dict] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    legal_bases: list[dict] = field(default_factory=list)   # {"label", "iri"}: consent, contract, ...
 
 
 @dataclass

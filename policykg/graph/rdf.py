@@ -201,6 +201,8 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
                 w.add(fi, PKG + "inferredPersonalData", d.iri)
         for pur in f.purposes:
             w.add(fi, DPV + "hasPurpose", pur["iri"])
+        for lb in f.legal_bases:
+            w.add(fi, DPV + "hasLegalBasis", lb["iri"])
         rc = f.recipient.country
         if ctrl.country and rc and rc != ctrl.country and f.recipient.organization is not None:
             w.add(fi, TYPE, DPV + "CrossBorderTransfer")
