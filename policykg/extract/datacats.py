@@ -42,19 +42,16 @@ class Annotated:
     def data_spans(self, start: int, end: int):
         return self._within(self.data, start, end)
 
+    def _keys_in(self, items, start: int, end: int) -> list[str]:
+        return list(dict.fromkeys(k for _a, _b, k in self._within(items, start, end)))
+
     def purposes_in(self, start: int, end: int) -> list[str]:
-        out = []
-        for _a, _b, iri in self._within(self.purposes, start, end):
-            if iri not in out:
-                out.append(iri)
-        return out
+        """Purpose IRIs named in text[start:end], in order, no duplicates."""
+        return self._keys_in(self.purposes, start, end)
 
     def legal_in(self, start: int, end: int) -> list[str]:
-        out = []
-        for _a, _b, iri in self._within(self.legal, start, end):
-            if iri not in out:
-                out.append(iri)
-        return out
+        """Legal-basis IRIs named in text[start:end], in order, no duplicates."""
+        return self._keys_in(self.legal, start, end)
 
     def unnamed_in(self, start: int, end: int):
         return self._within(self.unnamed, start, end)
