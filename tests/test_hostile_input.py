@@ -152,29 +152,35 @@ SENTENCE = ("We share your name, email address and payment card number with Stri
 FIVE_MB = 5_000_000
 
 
+def extract_guarded(cmd, path) -> dict:
+    """``policykg extract`` on one file; the 10-minute timeout only keeps a hang from stalling the suite."""
+    p = run(cmd, "extract", str(path), timeout=600)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)["policies"][0]
+
+
 @pytest.mark.slow
-def test_5_mb_of_minified_html_on_one_line_is_handled(tmp_path):
+def test_5_mb_of_minified_html_on_one_line_is_handled(policykg_cmd, tmp_path):
     """Completes (its speed is measured by bench/long_line.py, not here)."""
     unit = f"<p>{SENTENCE}</p><ul><li>Stripe</li><li>PayPal</li></ul>"
     f = tmp_path / "min.html"
     f.write_text("<!doctype html><html><head><script>var x='" + "y" * 1000 + "';</script></head><body>"
                  + unit * (FIVE_MB // len(unit)) + "</body></html>")
     assert b"\n" not in f.read_bytes()
-    r = extract_file(str(f))
-    assert {"Stripe", "PayPal", "Google"} <= {x.recipient.organization for x in r.flows}
-    assert all(len(e.text) <= 2000 for x in r.flows for e in x.evidence)
+    pol = extract_guarded(policykg_cmd, f)
+    assert {"Stripe", "PayPal", "Google"} <= {x["recipient"]["organization"] for x in pol["flows"]}
+    assert all(len(e["text"]) <= 2000 for x in pol["flows"] for e in x["evidence"])
 
 
 @pytest.mark.slow
-def test_5_mb_line_without_punctuation_is_handled(tmp_path):
+def test_5_mb_line_without_punctuation_is_handled(policykg_cmd, tmp_path):
     words = "personal data shared with partners including Google and Stripe service providers name email address "
     f = tmp_path / "plain.txt"
     f.write_text((words * (FIVE_MB // len(words) + 1))[:FIVE_MB])
-    r = extract_file(str(f))
-    assert r.chars == FIVE_MB
-    for x in r.flows:
-        for e in x.evidence:
-            assert len(e.text) <= 2000 and r.chars >= e.end > e.start >= 0
+    pol = extract_guarded(policykg_cmd, f)
+    for x in pol["flows"]:
+        for e in x["evidence"]:
+            assert len(e["text"]) <= 2000 and FIVE_MB >= e["end"] > e["start"] >= 0
 
 
 def test_one_5_mb_token_and_deeply_nested_html_are_read():
@@ -207,7 +213,7 @@ def _count_policies(store: str) -> int:
     from policykg.graph.store import Store, StoreError
     try:
         s = Store(store, read_only=True)
-    except StoreError:
+    except (StoreError, RuntimeError):   # not created yet (RuntimeError: its column families are not there yet)
         return 0
     try:
         return s.count_policies()
@@ -230,6 +236,9 @@ def _graph_sizes(store: str) -> dict[str, list[int]]:
         s.close()
 
 
+COPIES = 120   # 600 policies: the build stores them in several batches, the first after about 10 s
+
+
 @pytest.mark.slow
 def test_build_killed_mid_way_leaves_a_store_that_opens_and_answers(policykg_cmd, tmp_path):
     clean = str(tmp_path / "clean")
@@ -237,7 +246,7 @@ def test_build_killed_mid_way_leaves_a_store_that_opens_and_answers(policykg_cmd
     want = {k: v[0] for k, v in _graph_sizes(clean).items()}
     assert sorted(want) == GOOD
     folder = tmp_path / "many"
-    for i in range(40):                              # 200 policies
+    for i in range(COPIES):
         d = folder / f"copy{i:03}"
         d.mkdir(parents=True)
         for f in GOOD:
@@ -249,7 +258,7 @@ def test_build_killed_mid_way_leaves_a_store_that_opens_and_answers(policykg_cmd
         stored, deadline = 0, time.monotonic() + 600
         while proc.poll() is None and time.monotonic() < deadline:
             stored = _count_policies(store)
-            if stored >= 10:
+            if stored:
                 break
             time.sleep(0.2)
         assert proc.poll() is None, "the build finished before it could be killed"
@@ -258,17 +267,22 @@ def test_build_killed_mid_way_leaves_a_store_that_opens_and_answers(policykg_cmd
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    assert 10 <= stored < 200
+    total = COPIES * len(GOOD)
+    assert 0 < stored < total
     sizes = _graph_sizes(store)                      # opens read-only after the kill
     n = sum(len(v) for v in sizes.values())
-    assert stored <= n < 200
+    assert stored <= n < total
     for name, counts in sizes.items():               # every stored policy whole: as many triples as a clean build
         assert set(counts) == {want[name]}, (name, counts, want[name])
-    p = run(policykg_cmd, "query", "--store", store, "--named", "companies-of", "--param", "recipient=Stripe")
-    assert p.returncode == 0 and "ZenGroup INC" in p.stdout, p.stderr
+    p = run(policykg_cmd, "query", "--store", store, "--format", "csv",
+            'SELECT DISTINCT ?company WHERE { GRAPH ?g { ?f a dpv:Process ; dpv:hasRecipient ?r ; '
+            'dpv:hasDataController ?c . ?r rdfs:label "Stripe" . ?c rdfs:label ?company } } ORDER BY ?company')
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["company", '"INAGORA', 'Co.,', 'Ltd."', "ZenGroup", "INC"]
     p = run(policykg_cmd, "build", str(folder), "--store", store)   # a later build completes the store
     assert p.returncode == 0, p.stderr
-    assert _count_policies(store) == 200
+    assert _count_policies(store) == total
+    assert {k: set(v) for k, v in _graph_sizes(store).items()} == {k: {v} for k, v in want.items()}
 
 
 def test_second_writer_gets_store_is_locked(policykg_cmd, tmp_path):

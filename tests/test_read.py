@@ -17,6 +17,27 @@ def test_japanese_example_in_other_encodings_gives_the_same_flows(encoding):
     data = text.encode(encoding, errors="replace" if encoding in ("shift_jis", "euc_jp") else "strict")
     again = extract_bytes(data, "kaikorero.ja.txt")
     assert _orgs(again) == _orgs(original) == ["DHL", "Facebook", "Google", "Twitter", "UPS"]
+    assert _flows(again) == _flows(original)            # same recipients, actions, data, purposes, offsets
+    assert again.controller.name == original.controller.name and again.language == "ja"
+    assert again.encoding.replace("-", "_").lower() in {encoding, "utf_16", "utf_8_sig", "cp932", "euc_jp"}
+
+
+def _flows(r):
+    return sorted((f.recipient.name, f.recipient.organization, f.action, sorted(d.iri for d in f.data),
+                   sorted(p["iri"] for p in f.purposes), [(e.start, e.end) for e in f.evidence]) for f in r.flows)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "latin-1"])
+def test_english_example_in_other_encodings_gives_the_same_flows(encoding):
+    text = open(example("zengroup-zenpop.en.txt"), encoding="utf-8").read()
+    original = extract_text(text, "zengroup-zenpop.en.txt")
+    if encoding == "latin-1":   # what Latin-1 cannot hold becomes '?'; accented letters stay
+        text = text.encode("latin-1", errors="replace").decode("latin-1") + "\nCafé société, Zürich.\n"
+        original = extract_text(text, "zengroup-zenpop.en.txt")
+    again = extract_bytes(text.encode(encoding, errors="replace"), "zengroup-zenpop.en.txt")
+    assert _flows(again) == _flows(original) and _orgs(again) == _orgs(original)
+    if encoding == "latin-1":
+        assert "Café société, Zürich." in read_bytes(text.encode("latin-1"), "x.txt").text
 
 
 def test_html_drops_scripts_and_keeps_list_structure():

@@ -100,7 +100,9 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = cut
     spans.append((pos, end))
     out = []
-    for a, b in (piece for span in spans for piece in cut_long(text, *span, MAX_SENTENCE)):
+    if any(b - a > MAX_SENTENCE for a, b in spans):
+        spans = [piece for span in spans for piece in cut_long(text, *span, MAX_SENTENCE)]
+    for a, b in spans:
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
