@@ -20,7 +20,7 @@ from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 from .tables import find_tables
 
-URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
 _STOP_FIRST = {"the", "our", "by", "if", "when", "with", "contact", "from", "and", "please", "copyright", "all", "any",
                "such", "this", "these", "those", "its", "their", "your", "in", "at", "of", "for", "to", "or", "as"}
 _GENERIC_UNKNOWN = re.compile(r"(?i)^(the )?(company|group|holding|holdings|corporation|inc|ltd|llc|limited|affiliates?)$")

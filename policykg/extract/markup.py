@@ -1,8 +1,9 @@
-"""Markup to text: HTML through a real parser (lxml via BeautifulSoup), Markdown by line rules."""
+"""Markup to text: HTML through a real parser (lxml, recovering like a browser), Markdown by line rules."""
 from __future__ import annotations
 
 import re
-import warnings
+
+_WS = re.compile(r"\s+")
 
 _BLOCK = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul", "ol",
@@ -12,55 +13,55 @@ _BLOCK = {
 _DROP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "embed", "canvas"}
 
 
-class _Close:
-    """What to write once a block element's children are written."""
-    __slots__ = ("text",)
+class _TextTarget:
+    """lxml parser target: collects the text as the parser reads it (no tree, so no depth limit)."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self):
+        self.out: list[str] = []
+        self.dropped = 0     # depth inside script, style, ...
+
+    def start(self, tag, attrib):
+        tag = tag.lower() if isinstance(tag, str) else ""
+        if tag in _DROP or self.dropped:
+            self.dropped += tag in _DROP
+            return
+        if tag in ("td", "th"):
+            self.out.append(" | ")
+        elif tag in _BLOCK:
+            self.out.append("\n")
+            if tag == "li":
+                self.out.append("- ")
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.out.append("#" * int(tag[1]) + " ")
+
+    def end(self, tag):
+        tag = tag.lower() if isinstance(tag, str) else ""
+        if tag in _DROP:
+            self.dropped = max(0, self.dropped - 1)
+        elif tag in _BLOCK and not self.dropped:
+            self.out.append("\n")
+
+    def data(self, text):
+        if not self.dropped:
+            self.out.append(_WS.sub(" ", text))
+
+    def comment(self, text):
+        pass
+
+    def close(self):
+        return self.out
 
 
 def html_to_text(html: str) -> str:
     """Text content of an HTML page: blocks become lines, list items get '- ', table cells ' | '."""
-    from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # XHTML or XML-looking pages are still read as HTML
-        try:
-            soup = BeautifulSoup(html, "lxml")
-        except Exception:  # lxml missing or refusing: fall back to the stdlib parser
-            soup = BeautifulSoup(html, "html.parser")
-    out: list[str] = []
-    # an explicit stack, not recursion: a page nested thousands of levels deep is read too
-    stack: list = list(reversed(list(soup.children)))
-    while stack:
-        child = stack.pop()
-        if isinstance(child, _Close):
-            out.append(child.text)
-            continue
-        if isinstance(child, Comment):
-            continue
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString:  # not CData, Doctype, ProcessingInstruction...
-                out.append(re.sub(r"\s+", " ", str(child)))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name.lower() if child.name else ""
-        if name in _DROP:
-            continue
-        kids = list(reversed(list(child.children)))
-        if name in ("td", "th"):
-            out.append(" | ")
-        elif name in _BLOCK:
-            out.append("\n")
-            if name == "li":
-                out.append("- ")
-            elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                out.append("#" * int(name[1]) + " ")
-            stack.append(_Close("\n"))
-        stack.extend(kids)
-
+    from lxml import etree
+    target = _TextTarget()
+    parser = etree.HTMLParser(target=target, recover=True, huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        parser.feed(html)
+        out = parser.close()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        out = target.out
     text = "".join(out)
     lines = []
     for line in text.split("\n"):
