@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test venv sysdeps clean
+.PHONY: demo test venv sysdeps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ sysdeps:
 
 test: $(VENV)/.installed-test sysdeps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) $(OUT) policykg-store *.egg-info
