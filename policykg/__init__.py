@@ -23,5 +23,5 @@ from .graph.store import Store
 from .graph.stores import open_store
 
 __version__ = "0.1.0"
-__all__ = ["extract_text", "extract_file", "build", "build_on_dask", "Store", "SparqlStore", "open_store", "overlap", "blast_radius",
-           "flows", "company_overlap", "to_networkx", "PolicyResult", "ReadError", "__version__"]
+__all__ = ["extract_text", "extract_file", "build", "build_on_dask", "Store", "SparqlStore", "open_store", "overlap",
+           "blast_radius", "flows", "company_overlap", "to_networkx", "PolicyResult", "ReadError", "__version__"]

@@ -152,7 +152,8 @@ def build(paths, store, manifest, force, max_bytes, jobs, quiet, dask_address):
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
         opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None)
-        report = _build_on_dask(files, st, dask_address, opts) if dask_address else run_build(files, st, jobs=jobs, **opts)
+        report = (_build_on_dask(files, st, dask_address, opts) if dask_address
+                  else run_build(files, st, jobs=jobs, **opts))
     n_pol = st.count_policies()
     st.close()
     for f in report.failed:

@@ -51,7 +51,8 @@ def check_workers(client, files: list[str], sample: int = 20) -> None:
             raise DaskError(f"worker {worker} cannot read {missing[0]}: the policy files must be at the same path "
                             "on every worker (a shared file system)")
         if relative and cwd != os.getcwd():
-            raise DaskError(f"worker {worker} runs in {cwd}, not {os.getcwd()}: give the policy folders as absolute paths")
+            raise DaskError(f"worker {worker} runs in {cwd}, not {os.getcwd()}: "
+                            "give the policy folders as absolute paths")
 
 
 def build_on_dask(paths: Iterable[str], store, address, **kwargs) -> BuildReport:

@@ -52,5 +52,6 @@ def test_a_missing_file_fails_alone_as_in_a_local_build(cluster, tmp_path):
 def test_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
     from policykg import distributed as d
     monkeypatch.setattr(d, "CONNECT_TIMEOUT", "2s")
-    r = CliRunner().invoke(main, ["build", EXAMPLES, "--store", str(tmp_path / "s"), "-q", "--dask", "tcp://127.0.0.1:9"])
+    r = CliRunner().invoke(main, ["build", EXAMPLES, "--store", str(tmp_path / "s"), "-q",
+                                  "--dask", "tcp://127.0.0.1:9"])
     assert r.exit_code != 0 and r.output.startswith("policykg: error:") and "Dask scheduler" in r.output

@@ -27,7 +27,8 @@ VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
 pytestmark = pytest.mark.skipif(
     not (VIRTUOSO and ISQL),
-    reason="virtuoso-t / isql-vt not installed (Debian package virtuoso-opensource; scripts/install-sysdeps.sh installs it as root)")
+    reason="virtuoso-t / isql-vt not installed (Debian package virtuoso-opensource; "
+           "scripts/install-sysdeps.sh installs it as root)")
 
 INI = """[Database]
 DatabaseFile = {db}/virtuoso.db

@@ -110,7 +110,8 @@ class SparqlClient:
         try:
             return parse_triples(data, ctype) if graph_form else parse_results(data, ctype)
         except (SyntaxError, ValueError) as exc:
-            raise EndpointError(f"{self.endpoint.query_url}: unreadable answer ({ctype}): {first_line(str(exc))}") from None
+            raise EndpointError(f"{self.endpoint.query_url}: unreadable answer ({ctype}): "
+                                f"{first_line(str(exc))}") from None
 
     def update(self, sparql: str) -> None:
         self._post(self.endpoint.update_url, {"update": sparql}, "*/*")
