@@ -87,9 +87,7 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None) -> dict:
                 "second_peak_rss": second["peak_rss"], "second_unchanged": int(m.group(2)) if m else None,
                 "store_only": only["wall"], "quads": only["quads"], "store_bytes": size, "store": store}
     finally:
-        shutil.rmtree(os.path.join(work, "corpus"), ignore_errors=True)
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)       # the corpus, spool and store (unless kept elsewhere)
 
 
 def report(r: dict) -> str:
