@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 from .extract import ReadError, extract_document, read_path
 from .extract.model import PolicyResult
 from .graph.rdf import PolicyGraph, policy_graph, policy_iri
-from .graph.store import Store
+from .graph.stores import open_store
 
 #: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
 #: or when the oldest result in it has waited this many seconds
@@ -136,7 +136,10 @@ def process_file(path: str, entry: ManifestEntry, known_hash: str | None = None,
         return Outcome(path, "failed", str(exc))
     if known_hash and hashlib.sha256(doc.text.encode("utf-8")).hexdigest() == known_hash:
         return Outcome(path, "unchanged")
-    result = _extract(doc, entry)
+    try:
+        result = _extract(doc, entry)
+    except Exception as exc:  # noqa: BLE001 - an extractor bug on one file must not stop the batch
+        return Outcome(path, "failed", f"extraction failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     return Outcome(path, "stored", graph=policy_graph(result), flows=len(result.flows),
                    recipients=tuple({f.recipient.organization for f in result.flows if f.recipient.organization}),
                    controller=result.controller.name)
@@ -226,7 +229,7 @@ class _StoreWriter:
             raise self.error
 
 
-def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None = None, force: bool = False,
+def build(paths: Iterable[str], store, manifest: str | dict | None = None, force: bool = False,
           progress: Callable[[Outcome], None] | None = None, max_bytes: int | None = None,
           jobs: int | None = None, executor: Executor | None = None, window: int | None = None) -> BuildReport:
     """Extract every policy under ``paths`` and store each in its own named graph.
@@ -235,13 +238,14 @@ def build(paths: Iterable[str], store: str | Store, manifest: str | dict | None 
     ``force``. ``jobs``: worker processes (default: all cores; 1 extracts in this process);
     ``executor``: any ``concurrent.futures.Executor`` to extract on instead (``jobs`` is then
     only used for the default ``window``, the number of tasks in flight: 4 per job).
-    ``store``: a path, a ``Store`` or any store with the interface in ``policykg.graph.store``.
+    ``store``: a folder, a ``sparql+http(s)://`` endpoint, a ``Store`` or any store with the interface in
+    ``policykg.graph.store``.
     ``progress`` is called with each file's ``Outcome``.
     """
     jobs = jobs or default_jobs()
     window = window or 4 * jobs
     own = isinstance(store, str)
-    st = Store(store) if own else store
+    st = open_store(store) if own else store
     man = read_manifest(manifest) if isinstance(manifest, str) else manifest
     report = BuildReport()
     writer = None

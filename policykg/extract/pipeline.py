@@ -28,8 +28,8 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     ('Acme Inc.', 'Stripe', 'payment card number')
     """
     lex = load()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()   # of the text as read (build compares it)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     text = mask_crawl_header(text)
     lang = language or detect_language(text)
     seg = segment(text)
