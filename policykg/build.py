@@ -32,8 +32,8 @@ from .graph.stores import open_store
 
 #: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
 #: or when the oldest result in it has waited this many seconds
-BATCH_BYTES = 48 * 1024 * 1024
-BATCH_POLICIES = 1000
+BATCH_BYTES = 8 * 1024 * 1024      # one transaction each: its size bounds the memory a write takes
+BATCH_POLICIES = 200
 BATCH_SECONDS = 10.0
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
