@@ -15,7 +15,7 @@ from .controller import _clean, company_names, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon, _org_key
 from .phrases import fold
-from .names import find_names
+from .names import find_names, written_in_lower_case
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 from .tables import find_tables
@@ -131,9 +131,6 @@ class Spans:
         self.starts.insert(i, a)
         self.ends.insert(i, b)
 
-    def __iter__(self):
-        return iter(zip(self.starts, self.ends))
-
 
 def find_mentions(p: Policy) -> list[Mention]:
     """Every organisation named outside URLs, registry names first, then unknown company names."""
@@ -236,12 +233,7 @@ def _proper_noun(p: Policy, a: int, b: int) -> bool:
     nxt = re.match(r"\s*([\w'’]+)", p.text[b:b + 40])
     if prev_word and prev_word[-1][:1].isupper() or nxt and nxt.group(1)[:1].isupper():
         return False  # part of a longer capitalised name or a title-case line
-    return not _lower_use(p.text, word)
-
-
-def _lower_use(text: str, word: str) -> bool:
-    """The text writes the word in lower case somewhere (so it is a common word there)."""
-    return re.search(r"(?<![\w.@/])" + re.escape(word.lower()) + r"(?![\w])", text) is not None
+    return not written_in_lower_case(p.text, word)
 
 
 # ---------------------------------------------------------------- deciding

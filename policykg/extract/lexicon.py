@@ -90,7 +90,6 @@ class Registry:
                     if strong.get(v, (None,))[0] == o.id:
                         strong[v] = (o.id, True)
         self.matcher = PhraseMatcher(strong, lower=False, plurals=False)
-        self.by_domain = {d.lower(): o.id for o in orgs for d in o.domains}
         self.by_norm = {}
         for o in orgs:
             for alias in [o.name, *o.aliases]:

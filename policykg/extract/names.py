@@ -30,7 +30,8 @@ def _rules():
     return pats, re.compile(raw["lists"]), frozenset(raw["stop"])
 
 
-def _lower_use(text: str, name: str) -> bool:
+def written_in_lower_case(text: str, name: str) -> bool:
+    """The text writes the name in lower case somewhere (so it is a common word there)."""
     return re.search(r"(?<![\w.@/])" + re.escape(name.lower()) + r"(?![\w])", text) is not None
 
 
@@ -41,7 +42,7 @@ def plausible(name: str, text: str, lex: Lexicon, controller: Party) -> bool:
     if len(name) < 3 or words[0] in stop or words[-1] in stop or name.isupper() and len(name) <= 3:
         return False
     domain_like = re.fullmatch(r"[\w-]+\.[a-z]{2,4}", name) is not None   # "counter.dev" is written in lower case
-    if (not domain_like and _lower_use(text, name)) or is_controller_name(name, controller):
+    if (not domain_like and written_in_lower_case(text, name)) or is_controller_name(name, controller):
         return False
     folded = fold(name)
     for matcher in (lex.data_matcher, lex.purpose_matcher, lex.recipient_matcher):

@@ -104,9 +104,6 @@ class PhraseMatcher:
         if self.keys:
             self.ac.make_automaton()
 
-    def lookup(self, matched: str) -> object:
-        return self.keys.get(re.sub(r"[\s\-]+", " ", matched))
-
     def finditer(self, text: str, folded: str | None = None) -> Iterator[tuple[int, int, object]]:
         if not self.keys:
             return
