@@ -511,10 +511,11 @@ def registry_party(reg, oid: str, controller: Party) -> Party:
                  country=org.country or company.country, parent=parent.name if parent else None, known=True)
 
 
-def party_for(p: Policy, m: Mention, category: str | None = None, country: str | None = None) -> Party:
+def party_for(p: Policy, m: Mention, category: str | None = None) -> Party:
+    """The recipient a mention names: a registry organisation, or an unknown one of ``category``."""
     if m.org_id:
         return registry_party(p.lex.registry, m.org_id, p.controller)
-    return Party(name=m.name, organization=m.name, category=category or "other", country=country, known=False)
+    return Party(name=m.name, organization=m.name, category=category or "other", known=False)
 
 
 def context_category(p: Policy, sents: list[int], block: int) -> str | None:
