@@ -255,6 +255,7 @@ class Decider:
         self.mentions = mentions
         self.cues = p.lex.cues
         self._cache: dict[int, str] = {}
+        self._found: dict[int, frozenset[int]] = {}
         self._has: dict[tuple[str, int], bool] = {}
         self.by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -268,7 +269,10 @@ class Decider:
     def has(self, cue: str, sent: int) -> bool:
         key = (cue, sent)
         if key not in self._has:
-            self._has[key] = bool(self.cues[cue].search(self.masked(sent)))
+            masked = self.masked(sent)
+            if sent not in self._found:
+                self._found[sent] = self.cues.scan(masked)
+            self._has[key] = self.cues.has(cue, masked, self._found[sent])
         return self._has[key]
 
     def negated(self, sent: int) -> bool:
@@ -303,7 +307,7 @@ class Decider:
             return "none", []
         for h in p.headings(block)[:2]:
             hs = p.seg.blocks[h].sentences
-            if hs and self.cues["heading"].search(self.masked(hs[0])) and not self.has("source", hs[0]):
+            if hs and self.has("heading", hs[0]) and not self.has("source", hs[0]):
                 return "flow", [sent]
         return "none", []
 

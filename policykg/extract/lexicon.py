@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from .cues import CueSet
 from .phrases import PhraseMatcher, norm_phrase
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -196,7 +197,7 @@ class Lexicon:
     purpose_matcher: PhraseMatcher
     legal_bases: dict[str, Concept]
     legal_matcher: PhraseMatcher
-    cues: dict[str, re.Pattern]
+    cues: CueSet                                # cues[name] is the cue as one pattern
     actions: list[tuple[str, re.Pattern]]
     places: PhraseMatcher
     category_data: dict[str, list[str]] = field(default_factory=dict)
@@ -242,7 +243,7 @@ def load() -> Lexicon:
             legal.setdefault(k, v)
     except (FileNotFoundError, OSError):
         pass
-    cues = {k: _union(v) for k, v in cues_raw.items() if isinstance(v, list)}
+    cues = CueSet({k: v for k, v in cues_raw.items() if isinstance(v, list) and k != "data_label_stoplist"})
     actions = [(k, _union(v)) for k, v in cues_raw["action"].items()]
     places_raw = json.loads(_read_text("policykg.extract", "places.json"))
     places = PhraseMatcher({p: cc for cc, names in places_raw.items() if not cc.startswith("_") for p in names},

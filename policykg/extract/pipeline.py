@@ -70,7 +70,7 @@ def collected(p: Policy) -> list[Collected]:
     seg, ann = p.seg, p.ann
     collect_headings = set()
     for i, b in enumerate(seg.blocks):
-        if b.kind == "heading" and cues["collect"].search(p.text[b.content_start:b.end]):
+        if b.kind == "heading" and cues.has("collect", p.text[b.content_start:b.end]):
             collect_headings.add(i)
     out: dict[str, Collected] = {}
     for si, s in enumerate(seg.sentences):
@@ -79,10 +79,11 @@ def collected(p: Policy) -> list[Collected]:
             continue
         blk = seg.blocks[s.block]
         t = p.text[s.start:s.end]
-        ok = bool(cues["collect"].search(t)) and not cues["negation"].search(t)
+        found = cues.scan(t)
+        ok = cues.has("collect", t, found) and not cues.has("negation", t, found)
         if not ok and blk.kind == "item" and blk.lead >= 0:
             lead = seg.blocks[blk.lead]
-            ok = bool(cues["collect"].search(p.text[lead.content_start:lead.end]))
+            ok = cues.has("collect", p.text[lead.content_start:lead.end])
         if not ok:
             ok = any(h in collect_headings for h in p.headings(s.block)[:2])
         if not ok:
