@@ -1,8 +1,10 @@
-"""Cues skip the patterns whose required literals a sentence lacks, and answer as the whole pattern does."""
+"""Cues skip the patterns whose required literals a sentence lacks, and answer as the whole pattern does;
+gated patterns find what their pattern finds."""
 import os
 
 from conftest import EXAMPLES
-from policykg.extract.cues import CueSet, lower_for_literals, required_literals
+from policykg.extract.cues import CueSet
+from policykg.extract.literals import lower_for_literals, required_literals
 from policykg.extract.lexicon import load
 from policykg.extract.read import read_path
 from policykg.extract.segment import segment
@@ -13,7 +15,8 @@ def test_required_literals_of_a_pattern():
     assert set(required_literals(r"ORG\s*(が|は)[^。]{0,60}(受け取|受信)")) == {
         frozenset({"org"}), frozenset({"が", "は"}), frozenset({"受け取", "受信"})}
     assert required_literals(r"\bshar(e|ed)\b") == [frozenset({"share", "shared"})]
-    assert required_literals(r"\b(log|sign)?[ -]?in\b") == [frozenset({"in"})]   # an optional group requires nothing
+    assert required_literals(r"\b(\w+ )?in\b") == [frozenset({"in"})]   # an optional group requires nothing
+    assert required_literals(r"\bhttps?://") == [frozenset({"http://", "https://"})]
     assert required_literals(r"[a-z]+@\w+") == [frozenset({"@"})]
 
 
@@ -35,3 +38,20 @@ def test_every_cue_answers_as_its_whole_pattern_on_the_example_sentences():
             found = cues.scan(t)
             for name in cues.rx:
                 assert cues.has(name, t, found) == bool(cues[name].search(t)), (f, name, t)
+
+
+def test_a_gated_pattern_finds_what_the_pattern_finds_in_the_examples():
+    from policykg.extract.controller import _SUFFIX_WORD, _patterns
+    from policykg.extract.flows import URL_RX
+    from policykg.extract.literals import GatedPattern
+    from policykg.extract.names import _rules
+    pats, lists, _stop = _rules()
+    gated = [*pats, lists, _SUFFIX_WORD, URL_RX] + [rx for rx, _a, _w, _h in _patterns()[0]]
+    assert all(isinstance(g, GatedPattern) for g in gated)
+    assert sum(g.windows is not None for g in gated) >= 10   # most are tried only near their literals
+    for f in sorted(os.listdir(EXAMPLES)):
+        if f.endswith(".txt"):
+            text = read_path(os.path.join(EXAMPLES, f)).text
+            for g in gated:
+                assert [m.span() for m in g.finditer(text)] == [m.span() for m in g.rx.finditer(text)], (f, g.pattern)
+                assert [m.span() for m in g.finditer(text, 100, 5000)] == [m.span() for m in g.rx.finditer(text, 100, 5000)]

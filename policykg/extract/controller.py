@@ -7,8 +7,9 @@ from functools import lru_cache
 from importlib import resources
 
 from .lexicon import Lexicon, _org_key
+from .literals import GatedPattern, gated
 from .model import Party
-from .phrases import fold
+from .phrases import Folded, fold
 
 _SUFFIX_NAME = re.compile(
     r"((?:[A-Z0-9][\w&'.\-]*)(?:[ ,]{1,3}(?:[A-Z0-9(][\w&'.\-)]*|&|of|and|de)){0,6})[, ]{1,3}"
@@ -18,8 +19,8 @@ _JA_NAME = re.compile(r"(?:株式会社|合同会社|有限会社)[ 　]?[\w・�
 _LEAD_WORDS = re.compile(r"^(?:弊社|当社|私たち)[、,]\s*|^(?:the|this|our|by|and|welcome to)\s+", re.I)
 
 
-_SUFFIX_WORD = re.compile(r"(?<![A-Za-z])(?:Co\.|Inc|INC|Incorporated|LLC|L\.L\.C\.|Ltd|Limited|Corporation|Corp|GmbH|AG|"
-                          r"plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte|Pty)(?![A-Za-z])")
+_SUFFIX_WORD = gated(r"(?<![A-Za-z])(?:Co\.|Inc|INC|Incorporated|LLC|L\.L\.C\.|Ltd|Limited|Corporation|Corp|GmbH|AG|"
+                     r"plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte|Pty)(?![A-Za-z])")
 
 
 def company_names(text: str):
@@ -57,16 +58,16 @@ _TITLE_WORD = rf"[A-Za-z]{_W}*"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[list[tuple[re.Pattern, int, int]], frozenset]:
+def _patterns() -> tuple[list[tuple[GatedPattern, GatedPattern | None, int, int]], frozenset, frozenset]:
     raw = json.loads(resources.files("policykg.extract").joinpath("controller.json").read_text(encoding="utf-8"))
     out = []
     for p in raw["patterns"]:
         name = _NAME_EN + "|" + _NAME_JA
         if "privacy|data protection|cookie" in p["pattern"]:   # a title: any case ("reddit privacy policy")
             name = rf"{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}|" + _NAME_JA
-        rx = re.compile(p["pattern"].replace("{NAME}", f"(?P<name>{name})"), re.M)
+        rx = GatedPattern(re.compile(p["pattern"].replace("{NAME}", f"(?P<name>{name})"), re.M))
         # a pattern that starts with the name is tried only where what follows the name is found
-        after = re.compile(p["pattern"][len("{NAME}"):], re.M) if p["pattern"].startswith("{NAME}") else None
+        after = GatedPattern(re.compile(p["pattern"][len("{NAME}"):], re.M)) if p["pattern"].startswith("{NAME}") else None
         out.append((rx, after, p["weight"], p["head"]))
     return out, frozenset(x.lower() for x in raw["name_stoplist"]), frozenset(raw["leading_words"])
 
@@ -86,7 +87,7 @@ def _candidate(name: str, stop: frozenset, lead: frozenset, lex: Lexicon) -> str
     return name
 
 
-def _matches(rx: re.Pattern, after: re.Pattern | None, text: str):
+def _matches(rx: GatedPattern, after: GatedPattern | None, text: str):
     if after is None:
         yield from rx.finditer(text)
         return
@@ -158,27 +159,28 @@ def _by_contact_domain(text: str, lex: Lexicon) -> str | None:
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@(?:[\w-]{1,63}\.){0,3}?([\w-]{2,63})\.(?:com|org|net|io|dev|co|jp|de|fr|uk|eu|us|ai|app)\b")
 
 
-def find_controller(text: str, lex: Lexicon, hint: str | None = None) -> Party:
-    """The controller named in the text (or the hint a user gave), with its country."""
+def find_controller(text: str, lex: Lexicon, hint: str | None = None, folded: Folded | None = None) -> Party:
+    """The controller named in the text (or the hint a user gave), with its country
+    (``folded``: the text's ``Folded``, made here if not given)."""
     name = hint or _by_patterns(text, lex) or _by_contact_domain(text, lex) or _by_frequency(text, lex)
     org = lex.registry.find_name(name) if name else None
     party = Party(name=name or "", organization=org.name if org else (name or None),
                   country=(org.country if org else None), known=org is not None)
     if not party.country and name:
-        party.country = controller_country(text, name, lex)
+        party.country = controller_country(text, name, lex, folded)
     return party
 
 
-def controller_country(text: str, name: str, lex: Lexicon) -> str | None:
+def controller_country(text: str, name: str, lex: Lexicon, folded: Folded | None = None) -> str | None:
     """Country from the controller's name, then its address lines, then the most named place."""
     if re.search(r"株式会社|合同会社|有限会社|\bK\.K\.|Kabushiki Kaisha", name):
         return "JP"
     for _a, _b, cc in lex.places.finditer(name, fold(name, lower=False)):
         return cc
     counts: dict[str, int] = {}
-    folded = fold(text, lower=False)
+    folded = folded or Folded(text)
     for m in re.finditer(r"(?im)^.{0,40}(?:address|所在地|住所)\s*[:：].*$", text):
-        for _a, _b, cc in lex.places.finditer(m.group(0), folded[m.start():m.end()]):
+        for _a, _b, cc in lex.places.finditer(m.group(0), folded.case[m.start():m.end()]):
             counts[cc] = counts.get(cc, 0) + 3
     if not counts:
         for _a, _b, cc in lex.places.finditer(text, folded):

@@ -9,122 +9,14 @@ is the same as running every expression, in a fraction of the time.
 from __future__ import annotations
 
 import re
-import re._constants as sre
-import re._parser as sre_parse
-import string
-from functools import lru_cache
 
 import ahocorasick
 
-_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
-
-
-def _literal_char(code: int) -> str | None:
-    """The lower-case form a literal of a pattern is looked for in, or None for one not looked for
-    (a cased letter outside ASCII, whose case-insensitive matches are not simply its lower case)."""
-    ch = chr(code)
-    if ch.isascii() or ch.lower() == ch.upper():
-        return ch.lower()
-    return None
-
-
-_MAX_STRINGS = 32
-
-
-def _strings(op, av) -> set[str] | None:
-    """The few strings an item of a pattern always matches one of (a literal, a class of literals, a
-    group or alternation of such), or None."""
-    if op is sre.LITERAL:
-        ch = _literal_char(av)
-        return None if ch is None else {ch}
-    if op is sre.IN and all(o is sre.LITERAL and _literal_char(a) is not None for o, a in av):
-        return {_literal_char(a) for _o, a in av}
-    if op is sre.SUBPATTERN:
-        return _seq_strings(av[-1])
-    if op is sre.BRANCH:
-        alts = [_seq_strings(alt) for alt in av[1]]
-        return None if any(x is None for x in alts) else set().union(*alts)
-    return None
-
-
-def _seq_strings(seq) -> set[str] | None:
-    out = {""}
-    for op, av in seq:
-        if op in _ZERO_WIDTH:
-            continue   # consumes nothing
-        s = _strings(op, av)
-        if s is None or len(out) * len(s) > _MAX_STRINGS:
-            return None
-        out = {a + b for a in out for b in s}
-    return out
-
-
-def _best(factors: list[frozenset[str]]) -> frozenset[str] | None:
-    """The most telling of several required sets: the one whose shortest literal is longest."""
-    return max(factors, key=lambda f: (min(map(len, f)), -len(f)), default=None)
-
-
-def _factors(seq) -> list[frozenset[str]]:
-    """Sets of literals such that a match of the sequence contains one literal of every set."""
-    out: list[frozenset[str]] = []
-    run = {""}   # the strings the items read so far match one of
-
-    def flush():
-        if all(run):
-            out.append(frozenset(run))
-
-    for op, av in seq:
-        if op in _ZERO_WIDTH:
-            continue   # consumes nothing: the run goes on
-        s = _strings(op, av)
-        if s is not None and len(run) * len(s) <= _MAX_STRINGS:
-            run = {a + b for a in run for b in s}
-            continue
-        flush()
-        run = set(s) if s is not None else {""}
-        if s is not None:
-            continue
-        if op is sre.SUBPATTERN:
-            out += _factors(av[-1])
-        elif op in _REPEATS and av[0] >= 1:
-            out += _factors(av[2])
-        elif op is sre.ATOMIC_GROUP:
-            out += _factors(av)
-        elif op is sre.BRANCH:
-            alts = [_best(_factors(alt)) for alt in av[1]]
-            if all(alts):
-                out.append(frozenset().union(*alts))
-    flush()
-    return out
-
-
-def required_literals(pattern: str, flags: int = re.I) -> list[frozenset[str]]:
-    """Sets of lower-case literals such that every match of ``pattern`` contains one literal of each set.
-
-    >>> sorted(map(sorted, required_literals(r"\\bprovid(e|ing)\\b[^.]{0,60}\\bto\\b")))
-    [['provide', 'providing'], ['to']]
-    """
-    return _factors(sre_parse.parse(pattern, flags))
-
+from .literals import lower_for_literals, required_literals
 
 def _has_backreference(pattern: str) -> bool:
     """A pattern whose groups are referred to by number (they number differently inside a union)."""
     return re.search(r"\\[1-9]|\(\?\(", pattern) is not None
-
-
-@lru_cache(maxsize=1)
-def _case_table() -> dict[int, str]:
-    """Characters outside ASCII that a case-insensitive pattern matches to an ASCII letter (İ ı ſ K),
-    written as that letter, so that lower-casing a text finds every literal such a pattern can match."""
-    rx = re.compile("[a-z]", re.I)
-    chars = rx.findall("".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))
-    return {ord(c): next(x for x in string.ascii_lowercase if re.fullmatch(x, c, re.I)) for c in chars}
-
-
-def lower_for_literals(text: str) -> str:
-    """The text in the form required literals are looked for in."""
-    return text.translate(_case_table()).lower()
 
 
 def _telling(factor: frozenset[str]) -> bool:

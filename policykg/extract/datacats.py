@@ -4,14 +4,17 @@ from __future__ import annotations
 import bisect
 
 from .lexicon import UNSPECIFIED, Lexicon
+from .phrases import Folded
 
 
 class Annotated:
     """A policy text with every data-category, purpose and unnamed-recipient phrase found once."""
 
-    def __init__(self, text: str, folded: str, lex: Lexicon):
+    def __init__(self, text: str, folded: str | Folded, lex: Lexicon):
         self.text = text
         self.lex = lex
+        self.folded = folded if isinstance(folded, Folded) else Folded(text)   # (a str is fold(text))
+        folded = self.folded
         self.data = list(lex.data_matcher.finditer(text, folded))        # (start, end, iri), in order
         self.purposes = list(lex.purpose_matcher.finditer(text, folded))
         self.unnamed = list(lex.recipient_matcher.finditer(text, folded))  # (start, end, code)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from .controller import _clean, company_names, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon, _org_key
-from .phrases import fold
+from .literals import gated
 from .names import find_names, written_in_lower_case
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 from .tables import find_tables
 
-URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+URL_RX = gated(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
 _STOP_FIRST = {"the", "our", "by", "if", "when", "with", "contact", "from", "and", "please", "copyright", "all", "any",
                "such", "this", "these", "those", "its", "their", "your", "in", "at", "of", "for", "to", "or", "as"}
 _GENERIC_UNKNOWN = re.compile(r"(?i)^(the )?(company|group|holding|holdings|corporation|inc|ltd|llc|limited|affiliates?)$")
@@ -136,11 +136,12 @@ def find_mentions(p: Policy) -> list[Mention]:
     """Every organisation named outside URLs, registry names first, then unknown company names."""
     text, lex = p.text, p.lex
     reg = lex.registry
-    folded_case = fold(text, lower=False)
+    folded = p.ann.folded
+    folded_case = folded.case
     lower = folded_case.lower() if len(folded_case.lower()) == len(folded_case) else folded_case
     taken = Spans()
     out: list[Mention] = []
-    for a, b, (oid, weak) in reg.matcher.finditer(text, folded_case):
+    for a, b, (oid, weak) in reg.matcher.finditer(text, folded):
         if p.in_url(a, b):
             continue
         org = reg.get(oid)

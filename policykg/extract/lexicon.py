@@ -248,11 +248,17 @@ def load() -> Lexicon:
     places_raw = json.loads(_read_text("policykg.extract", "places.json"))
     places = PhraseMatcher({p: cc for cc, names in places_raw.items() if not cc.startswith("_") for p in names},
                            lower=False, plurals=False)
+    data_matcher, recipient_matcher = PhraseMatcher(data_phr), PhraseMatcher(rec_phr)
+    purpose_matcher = PhraseMatcher({l: c.iri for c in purposes.values() for l in c.alt})
+    legal_matcher = PhraseMatcher({l: c.iri for c in legal.values() for l in c.alt})
+    # matchers that read the same text of a policy find their phrases in one pass over it
+    PhraseMatcher.share_pass([data_matcher, recipient_matcher, purpose_matcher, legal_matcher])
+    PhraseMatcher.share_pass([registry.matcher, places])
     return Lexicon(
-        registry=registry, data=data, data_matcher=PhraseMatcher(data_phr),
-        recipient_cats=rcats, recipient_matcher=PhraseMatcher(rec_phr),
-        purposes=purposes, purpose_matcher=PhraseMatcher({l: c.iri for c in purposes.values() for l in c.alt}),
-        legal_bases=legal, legal_matcher=PhraseMatcher({l: c.iri for c in legal.values() for l in c.alt}),
+        registry=registry, data=data, data_matcher=data_matcher,
+        recipient_cats=rcats, recipient_matcher=recipient_matcher,
+        purposes=purposes, purpose_matcher=purpose_matcher,
+        legal_bases=legal, legal_matcher=legal_matcher,
         cues=cues, actions=actions, places=places,
         category_data=cues_raw.get("category_data", {}), category_purpose=cues_raw.get("category_purpose", {}),
     )

@@ -14,6 +14,7 @@ from importlib import resources
 
 from .controller import is_controller_name
 from .lexicon import Lexicon
+from .literals import GatedPattern, gated
 from .model import Party
 from .phrases import fold
 
@@ -26,13 +27,13 @@ _ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 @lru_cache(maxsize=1)
 def _rules():
     raw = json.loads(resources.files("policykg.extract").joinpath("names.json").read_text(encoding="utf-8"))
-    pats = [re.compile(p.replace("{NAME}", NAME)) for p in raw["patterns"]]
-    return pats, re.compile(raw["lists"]), frozenset(raw["stop"])
+    pats = [GatedPattern(re.compile(p.replace("{NAME}", NAME))) for p in raw["patterns"]]
+    return pats, GatedPattern(re.compile(raw["lists"])), frozenset(raw["stop"])
 
 
 def written_in_lower_case(text: str, name: str) -> bool:
     """The text writes the name in lower case somewhere (so it is a common word there)."""
-    return re.search(r"(?<![\w.@/])" + re.escape(name.lower()) + r"(?![\w])", text) is not None
+    return gated(r"(?<![\w.@/])" + re.escape(name.lower()) + r"(?![\w])").search(text) is not None
 
 
 def plausible(name: str, text: str, lex: Lexicon, controller: Party) -> bool:

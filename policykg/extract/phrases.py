@@ -11,7 +11,6 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
-from functools import lru_cache
 from typing import Iterator
 
 import ahocorasick
@@ -32,12 +31,15 @@ _TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + 
 def fold(text: str, lower: bool = True) -> str:
     """Length-preserving normalisation: full-width ASCII, half-width kana, quotes; lower case."""
     out = _TO_FOLD.sub(lambda m: _FOLD[ord(m.group())], text)
-    if lower:
-        low = out.lower()
-        if len(low) == len(out):
-            return low
-        return "".join(c.lower() if len(c.lower()) == 1 else c for c in out)
-    return out
+    return _lower(out) if lower else out
+
+
+def _lower(text: str) -> str:
+    """Lower case, one character for one (a letter whose lower case is longer stays as it is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def norm_phrase(phrase: str, lower: bool = True) -> str:
@@ -60,26 +62,76 @@ class _Squeezed:
     def __init__(self, t: str):
         self.starts: list[int] = []   # squeezed offset where each shift begins
         self.shifts: list[int] = []   # original - squeezed from there on
-        parts, pos, shift = [], 0, 0
+        shift = 0
         for m in _GAP.finditer(t):
-            parts.append(t[pos:m.start()])
-            parts.append(" ")
-            pos = m.end()
             self.starts.append(m.start() - shift + 1)   # the squeezed offset just after this run's space
             shift += m.end() - m.start() - 1
             self.shifts.append(shift)
-        parts.append(t[pos:])
-        self.text = _ONE_GAP.sub(" ", "".join(parts) if parts[:-1] else t)
+        self.text = _ONE_GAP.sub(" ", _GAP.sub(" ", t) if self.starts else t)
 
     def back(self, i: int) -> int:
         k = bisect.bisect_right(self.starts, i) - 1
         return i + (self.shifts[k] if k >= 0 else 0)
 
+    def lowered(self) -> _Squeezed:
+        """The same in lower case (lower-casing makes no space or hyphen, so the runs stay where they are)."""
+        out = object.__new__(_Squeezed)
+        out.starts, out.shifts, out.text = self.starts, self.shifts, _lower(self.text)
+        return out
 
-@lru_cache(maxsize=8)
-def _squeezed(t: str) -> _Squeezed:
-    """The squeezed form of a text, shared by every matcher that reads it."""
-    return _Squeezed(t)
+
+class Folded:
+    """A text folded once, as it is and in lower case, each squeezed once, for every matcher to read.
+
+    >>> f = Folded("Ｅ-Mail  Address")
+    >>> f.case, f.lower, f.squeezed(True).text
+    ('E-Mail  Address', 'e-mail  address', 'e mail address')
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.case = fold(text, lower=False)
+        self.lower = _lower(self.case)
+        self._case_sq: _Squeezed | None = None
+        self._lower_sq: _Squeezed | None = None
+
+    def squeezed(self, lower: bool) -> _Squeezed:
+        if self._case_sq is None:
+            self._case_sq = _Squeezed(self.case)
+        if lower and self._lower_sq is None:
+            self._lower_sq = self._case_sq.lowered()
+        return self._lower_sq if lower else self._case_sq
+
+
+class _Pass:
+    """One Aho-Corasick automaton over the phrases of one or more matchers: one pass over a text finds
+    the phrases of them all (the last text's hits are kept for the next matcher that reads it)."""
+
+    def __init__(self, matchers: list[PhraseMatcher]):
+        owners: dict[str, list[int]] = {}
+        for i, m in enumerate(matchers):
+            for p in m.keys:
+                owners.setdefault(p, []).append(i)
+        self.n = len(matchers)
+        self.ac = ahocorasick.Automaton()
+        for p, ids in owners.items():
+            self.ac.add_word(p, (len(p), tuple(ids)))
+        if owners:
+            self.ac.make_automaton()
+        self._last: tuple[str | None, list] = (None, [])
+
+    def hits(self, t: str) -> list[dict[int, list[int]]]:
+        """For each matcher, its phrases in ``t``: start -> lengths."""
+        last = self._last
+        if last[0] == t:
+            return last[1]
+        out: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.n)]
+        if self.ac.kind:
+            for end, (length, ids) in self.ac.iter(t):
+                for i in ids:
+                    out[i][end - length + 1].append(length)
+        self._last = (t, out)
+        return out
 
 
 class PhraseMatcher:
@@ -98,21 +150,25 @@ class PhraseMatcher:
             p = norm_phrase(phrase, lower)
             if p and p not in self.keys:
                 self.keys[p] = key
-        self.ac = ahocorasick.Automaton()
-        for p in self.keys:
-            self.ac.add_word(p, len(p))
-        if self.keys:
-            self.ac.make_automaton()
+        self._pass, self._index = _Pass([self]), 0
 
-    def finditer(self, text: str, folded: str | None = None) -> Iterator[tuple[int, int, object]]:
+    @staticmethod
+    def share_pass(matchers: list[PhraseMatcher]) -> None:
+        """Let several matchers (that read the same folded text) find their phrases in one pass."""
+        shared = _Pass(matchers)
+        for i, m in enumerate(matchers):
+            m._pass, m._index = shared, i
+
+    def finditer(self, text: str, folded: str | Folded | None = None) -> Iterator[tuple[int, int, object]]:
+        """(start, end, key) of the phrases in ``text`` (``folded``: its ``fold``, or a ``Folded`` of it)."""
         if not self.keys:
             return
-        t = folded if folded is not None else fold(text, self.lower)
-        sq = _squeezed(t)
+        if isinstance(folded, Folded):
+            sq = folded.squeezed(self.lower)
+        else:
+            sq = _Squeezed(folded if folded is not None else fold(text, self.lower))
         t2, n = sq.text, len(sq.text)
-        hits: dict[int, list[int]] = defaultdict(list)
-        for end, length in self.ac.iter(t2):
-            hits[end - length + 1].append(length)
+        hits = self._pass.hits(t2)[self._index]
         last = 0
         for a in sorted(hits):
             if a < last or (a > 0 and _is_ascii_word(t2[a]) and _is_ascii_word(t2[a - 1])):

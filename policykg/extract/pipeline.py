@@ -11,7 +11,7 @@ from .flows import Decider, Policy, build, find_mentions
 from .language import detect_language
 from .lexicon import UNSPECIFIED, load
 from .model import Collected, Evidence, Party, PolicyResult
-from .phrases import fold
+from .phrases import Folded
 from .read import DEFAULT_MAX_BYTES, Document, read_bytes, read_path
 from .segment import segment
 from .table_flows import add_table_flows
@@ -33,8 +33,9 @@ def extract_text(text: str, source: str = "<text>", controller: str | None = Non
     text = mask_crawl_header(text)
     lang = language or detect_language(text)
     seg = segment(text)
-    ctrl = find_controller(text, lex, controller)
-    ann = Annotated(text, fold(text), lex)
+    folded = Folded(text)
+    ctrl = find_controller(text, lex, controller, folded)
+    ann = Annotated(text, folded, lex)
     pol = Policy(seg, ann, lex, ctrl)
     mentions = find_mentions(pol)
     decider = Decider(pol, mentions)
