@@ -15,7 +15,7 @@ _SUFFIX_NAME = re.compile(
     r"((?:[A-Z0-9][\w&'.\-]*)(?:[ ,]{1,3}(?:[A-Z0-9(][\w&'.\-)]*|&|of|and|de)){0,6})[, ]{1,3}"
     r"(Co\.,?\s?Ltd\.?|Co\.|Inc\.?|INC\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|Corporation|Corp\.?|GmbH|AG|plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?)(?![A-Za-z])"
 )
-_JA_NAME = re.compile(r"(?:株式会社|合同会社|有限会社)[ 　]?[\w・ー&＆]{1,30}|[\w・ー&＆]{1,30}(?:株式会社|合同会社|有限会社)")
+_JA_NAME = gated(r"(?:株式会社|合同会社|有限会社)[ 　]?[\w・ー&＆]{1,30}|[\w・ー&＆]{1,30}(?:株式会社|合同会社|有限会社)")
 _LEAD_WORDS = re.compile(r"^(?:弊社|当社|私たち)[、,]\s*|^(?:the|this|our|by|and|welcome to)\s+", re.I)
 
 
@@ -87,11 +87,12 @@ def _candidate(name: str, stop: frozenset, lead: frozenset, lex: Lexicon) -> str
     return name
 
 
-def _matches(rx: GatedPattern, after: GatedPattern | None, text: str):
+def _matches(rx: GatedPattern, after: GatedPattern | None, text: str, end: int):
+    """Matches of ``rx`` in text[:end]."""
     if after is None:
-        yield from rx.finditer(text)
+        yield from rx.finditer(text, 0, end)
         return
-    for a in after.finditer(text):
+    for a in after.finditer(text, 0, end):
         for m in rx.finditer(text, max(0, a.start() - 200), a.end()):
             if m.end() == a.end():
                 yield m
@@ -105,7 +106,7 @@ def _by_patterns(text: str, lex: Lexicon) -> str | None:
     forms: dict[str, tuple[float, str]] = {}
     for rx, after, weight, head in pats:
         seen = set()   # a pattern counts once for a name, however often it matches
-        for m in _matches(rx, after, text[:head] if head else text):
+        for m in _matches(rx, after, text, head or len(text)):
             name = _candidate(m.group("name"), stop, lead, lex)
             if not name:
                 continue

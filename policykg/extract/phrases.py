@@ -48,8 +48,7 @@ def norm_phrase(phrase: str, lower: bool = True) -> str:
     return p.lower() if lower else p
 
 
-def _is_ascii_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
+_ASCII_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 _GAP = re.compile(r"[\s\-]{2,}")
@@ -169,17 +168,24 @@ class PhraseMatcher:
             sq = _Squeezed(folded if folded is not None else fold(text, self.lower))
         t2, n = sq.text, len(sq.text)
         hits = self._pass.hits(t2)[self._index]
+        word = _ASCII_WORD
         last = 0
         for a in sorted(hits):
-            if a < last or (a > 0 and _is_ascii_word(t2[a]) and _is_ascii_word(t2[a - 1])):
+            if a < last or (a > 0 and t2[a] in word and t2[a - 1] in word):
                 continue
             for length in sorted(hits[a], reverse=True):
                 b = a + length
-                suf = next((x for x in self.suffixes if t2.startswith(x, b)
-                            and not (b + len(x) < n and _is_ascii_word(t2[b + len(x)]))), "")
-                if not suf and _is_ascii_word(t2[b - 1]) and b < n and _is_ascii_word(t2[b]):
+                suf = self._suffix(t2, b)
+                if not suf and t2[b - 1] in word and b < n and t2[b] in word:
                     continue   # inside a longer word
                 b += len(suf)
                 yield sq.back(a), sq.back(b - 1) + 1, self.keys[t2[a:a + length]]
                 last = b
                 break
+
+    def _suffix(self, t: str, b: int) -> str:
+        """The plural or possessive ending at ``b`` that ends a word there, if any."""
+        for x in self.suffixes:
+            if t.startswith(x, b) and not (b + len(x) < len(t) and t[b + len(x)] in _ASCII_WORD):
+                return x
+        return ""

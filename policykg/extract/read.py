@@ -71,12 +71,14 @@ def _looks_japanese(text: str) -> bool:
     return kana >= 5
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # control characters but tab, newlines, form feed
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:4096]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def media_of(path: str, text: str) -> str:

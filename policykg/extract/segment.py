@@ -21,6 +21,9 @@ _ABBREV = re.compile(
 MAX_SENTENCE = 2000
 MAX_BLOCK = 8000
 _SOFT_BREAK = re.compile(r"[\s,、，;；]")
+_LABEL_VALUE = re.compile(r"[:：]\s*\S")
+_JA_SENTENCE_END = re.compile(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$")
+_URL_MAIL_PHONE = re.compile(r"https?://|@|\b\d{3}-\d{4}\b")
 _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"“'‘(\[]?[A-Z0-9])|[。！？](?:[」』）)]*)")
 
 
@@ -72,16 +75,16 @@ def _is_heading(line: str, next_line: str | None) -> bool:
         return True
     if stripped.endswith(_END_PUNCT) or stripped.endswith(")") and "(" not in stripped[:-1]:
         return False
-    if re.search(r"[:：]\s*\S", body):
+    if _LABEL_VALUE.search(body):
         return False  # "label: value", an item of a list
     words = body.split()
     if len(words) > 10:
         return False
-    if re.search(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$", body):
+    if _JA_SENTENCE_END.search(body):
         return False
     if next_line is None:
         return False
-    if re.search(r"https?://|@|\b\d{3}-\d{4}\b", stripped):
+    if _URL_MAIL_PHONE.search(stripped):
         return False
     # English headings start upper-case; Japanese lines here are short noun phrases
     return body[:1].isupper() or body[:1].isdigit() or not body[:1].isascii() or stripped.startswith("[")
@@ -100,7 +103,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = cut
     spans.append((pos, end))
     out = []
-    if any(b - a > MAX_SENTENCE for a, b in spans):
+    if end - start > MAX_SENTENCE and any(b - a > MAX_SENTENCE for a, b in spans):
         spans = [piece for span in spans for piece in cut_long(text, *span, MAX_SENTENCE)]
     for a, b in spans:
         while a < b and text[a].isspace():
@@ -136,9 +139,12 @@ def segment(text: str) -> Segmentation:
     pos = 0
     cont: set[int] = set()   # starts of the second and later pieces of an over-long line
     for line in text.split("\n"):
-        pieces = cut_long(text, pos, pos + len(line), MAX_BLOCK)
-        lines.extend(pieces)
-        cont.update(a for a, _b in pieces[1:])
+        if len(line) <= MAX_BLOCK:
+            lines.append((pos, pos + len(line)))
+        else:
+            pieces = cut_long(text, pos, pos + len(line), MAX_BLOCK)
+            lines.extend(pieces)
+            cont.update(a for a, _b in pieces[1:])
         pos += len(line) + 1
     nonempty = [(a, b) for a, b in lines if text[a:b].strip()]
     blocks: list[Block] = []
@@ -155,13 +161,15 @@ def segment(text: str) -> Segmentation:
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         md = _MD_HEADING.match(line)
         bullet = _BULLET.match(line)
+        heading = a not in cont and not md and _is_heading(line, nxt)
+        mark = bullet.group(2) if bullet else ""
         if a in cont:
             kind, level, cstart = "para", 0, a + indent
         elif md:
             kind, level, cstart = "heading", len(md.group(1)), a + md.end()
-        elif bullet and bullet.group(2) not in ("[",) and not (_is_heading(line, nxt) and bullet.group(2)[0].isdigit() or bullet.group(2).startswith("(") and _is_heading(line, nxt)):
+        elif bullet and mark not in ("[",) and not (heading and mark[0].isdigit() or mark.startswith("(") and heading):
             kind, level, cstart = "item", 0, a + bullet.end()
-        elif _is_heading(line, nxt):
+        elif heading:
             num = _NUM_HEADING.match(line)
             depth = 2 if num and num.group(1).startswith(("(", "（")) else 1
             kind, level, cstart = "heading", depth, a + indent
@@ -200,7 +208,7 @@ def segment(text: str) -> Segmentation:
 def _is_label(item: str, nxt: str) -> bool:
     """A short list item that only names a field, its value on the next line (not a bullet or heading)."""
     item = item.strip()
-    if not item or len(item) > 40 or item.endswith(("。", ".", "、", ",", ";", "；")) or re.search(r"[:：]\s*\S", item):
+    if not item or len(item) > 40 or item.endswith(("。", ".", "、", ",", ";", "；")) or _LABEL_VALUE.search(item):
         return False
     if not (item.endswith((":", "：")) or re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fff（）()・\s]+", item)):
         return False   # an English item that is a name ("• Stripe"), not a field label
