@@ -46,6 +46,7 @@ class Policy:
         self._url_starts = [a for a, _ in self.urls]
         self.section_end = self._section_ends()
         self.tables = [t for t in find_tables(self.text) if t.is_recipient_table]
+        self.actions: dict[tuple, str] = {}   # what a context says is done (_action), once per context
 
     def in_table(self, pos: int) -> bool:
         """Inside the body of a recipient table (those rows are read as table rows, not as prose)."""
@@ -258,6 +259,8 @@ class Decider:
         self._cache: dict[int, str] = {}
         self._found: dict[int, frozenset[int]] = {}
         self._has: dict[tuple[str, int], bool] = {}
+        self._decided: dict[int, tuple[str, list[int]]] = {}
+        self.data_for: dict[tuple, list[str]] = {}   # _data_for's answers, once per question
         self.by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             self.by_sentence.setdefault(m.sentence, []).append(m)
@@ -281,6 +284,12 @@ class Decider:
 
     def decide(self, sent: int) -> tuple[str, list[int]]:
         """('flow'|'source'|'condition'|'none', the sentences that say so)."""
+        if sent not in self._decided:
+            self._decided[sent] = self._decide(sent)
+        kind, ctx = self._decided[sent]
+        return kind, list(ctx)
+
+    def _decide(self, sent: int) -> tuple[str, list[int]]:
         p = self.p
         block = p.seg.sentences[sent].block
         if self.negated(sent):
@@ -322,6 +331,13 @@ def _specific(iris: list[str]) -> list[str]:
 def _data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[str]:
     """Data the text ties to a recipient: its sentence, then its list item or paragraph, then
     the list's lead-in, then (unless it is one item of a list of recipients) its section."""
+    key = (sent, tuple(ctx), tuple(skip))
+    if key not in d.data_for:
+        d.data_for[key] = _find_data_for(p, d, sent, ctx, skip)
+    return list(d.data_for[key])
+
+
+def _find_data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> list[str]:
     ann = p.ann
     s = p.seg.sentences[sent]
     blk = p.seg.blocks[s.block]
@@ -391,17 +407,18 @@ def _next_says(p: Policy, d: Decider, sent: int) -> list[str]:
 
 
 def _action(p: Policy, ctx: list[int], block: int, category: str | None) -> str:
-    texts = [p.stext(i) for i in ctx] + [p.stext(p.seg.blocks[h].sentences[0]) for h in p.headings(block)[:2]
-                                         if p.seg.blocks[h].sentences]
-    joined = "\n".join(texts)
     if category == "government":
         return "disclose-to-authorities"
-    for name, rx in p.lex.actions:
-        if name == "disclose-to-authorities":
-            continue
-        if rx.search(joined):
-            return name
-    return "share"
+    key = (tuple(ctx), block)
+    if key not in p.actions:
+        texts = [p.stext(i) for i in ctx] + [p.stext(p.seg.blocks[h].sentences[0]) for h in p.headings(block)[:2]
+                                             if p.seg.blocks[h].sentences]
+        joined = "\n".join(texts)
+        acts = p.lex.actions
+        found = acts.scan(joined)
+        p.actions[key] = next((name for name in acts.rx if name != "disclose-to-authorities"
+                               and acts.has(name, joined, found)), "share")
+    return p.actions[key]
 
 
 def _purposes(p: Policy, ctx: list[int], block: int) -> list[str]:

@@ -198,15 +198,11 @@ class Lexicon:
     legal_bases: dict[str, Concept]
     legal_matcher: PhraseMatcher
     cues: CueSet                                # cues[name] is the cue as one pattern
-    actions: list[tuple[str, re.Pattern]]
+    actions: CueSet                             # action name -> cue, in the order they are tried
     places: PhraseMatcher
     category_data: dict[str, list[str]] = field(default_factory=dict)
     category_purpose: dict[str, str] = field(default_factory=dict)
 
-
-
-def _union(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +240,7 @@ def load() -> Lexicon:
     except (FileNotFoundError, OSError):
         pass
     cues = CueSet({k: v for k, v in cues_raw.items() if isinstance(v, list) and k != "data_label_stoplist"})
-    actions = [(k, _union(v)) for k, v in cues_raw["action"].items()]
+    actions = CueSet(cues_raw["action"])
     places_raw = json.loads(_read_text("policykg.extract", "places.json"))
     places = PhraseMatcher({p: cc for cc, names in places_raw.items() if not cc.startswith("_") for p in names},
                            lower=False, plurals=False)
