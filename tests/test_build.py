@@ -103,6 +103,43 @@ def test_a_graph_cut_short_is_replaced_by_the_next_build(serial_store, tmp_path)
     assert quads(path) == quads(serial_store)
 
 
+def test_a_bulk_load_cut_short_is_dropped_when_the_store_is_next_opened(serial_store, tmp_path):
+    """The graphs of a bulk load killed before their hashes (named in the journal) are gone as soon as
+    the store is opened again, even read-only, and so are the organisations only they named."""
+    path = str(tmp_path / "store")
+    shutil.copytree(serial_store, path)
+    pg = policy_graph(extract_file(os.path.join(EXAMPLES, "infomart.en.txt"), controller="Infomart Corporation"))
+    st = Store(path)
+    st.remove_policy(pg.graph)
+    assert not any(q.object.value == "Restartz" for q in st.ox)     # named by infomart alone
+    st.close()
+    without = quads(path)
+    st = Store(path)
+    with st._journal([pg.graph]):
+        st.ox.bulk_load(pg.shared + pg.nquads, format=ox.RdfFormat.N_QUADS)
+        st.close()
+        break_off = os.path.join(path, "policykg-loading")
+        shutil.copy(break_off, break_off + ".kept")              # the process dies here: the journal stays
+    os.replace(break_off + ".kept", break_off)
+    assert quads(path) == without
+    assert not os.path.exists(break_off)
+
+
+def test_a_changed_policy_leaves_no_organisation_it_no_longer_names(corpus, tmp_path):
+    path = str(tmp_path / "store")
+    build([str(corpus)], path, manifest=str(corpus / "manifest.csv"), jobs=1)
+    labels = {q.object.value for q in quads(path) if q.predicate.value.endswith("#label")}
+    assert {"Restartz", "Google", "Stripe"} <= labels
+    f = corpus / "infomart.en.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("Restartz Co. Ltd.", "none"), encoding="utf-8")
+    report = build([str(corpus)], path, manifest=str(corpus / "manifest.csv"), jobs=1)
+    assert (report.stored, report.skipped) == (1, 4)
+    after = quads(path)
+    labels = {q.object.value for q in after if q.predicate.value.endswith("#label")}
+    assert "Restartz" not in labels and {"Google", "Stripe"} <= labels
+    assert not any("restartz" in str(q) for q in after)
+
+
 def test_a_bad_file_fails_alone(corpus, tmp_path):
     (corpus / "empty.txt").write_text("")
     report = build([str(corpus)], str(tmp_path / "store"), manifest=str(corpus / "manifest.csv"), jobs=2)

@@ -1,5 +1,11 @@
-"""Turn one extraction result into RDF quads (DPV flows, PROV/Web Annotation evidence),
-all in the policy's own named graph."""
+"""Turn one extraction result into RDF quads: DPV flows and PROV/Web Annotation evidence in the
+policy's own named graph, facts about organisations in the shared organisations graph.
+
+Organisations (type, label, country, category, parent) are written to ``ORG_GRAPH``, once for
+the whole store, not into each policy graph naming them: a store's default graph is the union
+of its graphs, and a fact repeated in thousands of policy graphs would be read thousands of
+times by every query. An evidence node is one sentence of the policy (its offsets in the IRI),
+shared by every flow it supports."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +21,8 @@ from ..ontology import DCT, DPV, ID, LOC, OA, ORG, PKG, PROV, RDF, RDFS, XSD
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
+#: the graph holding what is known about organisations, shared by all policies
+ORG_GRAPH = ID + "graph/organizations"
 
 #: action code -> (processing concept, recipient sub-properties written beside dpv:hasRecipient)
 ACTIONS = {
@@ -84,12 +92,14 @@ class _Writer:
 
 @dataclass
 class PolicyGraph:
-    """One policy ready for a store: its graph IRI, every quad but the content hash (N-Quads,
-    UTF-8) and the hash, which a store writes last so that a graph cut short is never taken for
-    a complete one."""
+    """One policy ready for a store: its graph IRI, every quad of that graph but the content hash
+    (N-Quads, UTF-8), the hash, which a store writes last so that a graph cut short is never
+    taken for a complete one, and ``shared``: the N-Quads lines of ``ORG_GRAPH`` the policy's
+    organisations need (a store adds those it does not have yet)."""
     graph: str
     nquads: bytes
     sha256: str
+    shared: bytes = b""
 
     def hash_quad(self) -> str:
         """The N-Quads line of the policy's ``pkg:contentHash``."""
@@ -101,24 +111,26 @@ _HASH_LINE = 4
 
 def policy_graph(r: PolicyResult, registry=None) -> PolicyGraph:
     """One extraction result as a ``PolicyGraph`` (the fast path for building stores)."""
-    doc, lines = _policy_lines(r, registry)
+    doc, lines, shared = _policy_lines(r, registry)
     del lines[_HASH_LINE]
-    return PolicyGraph(doc, "".join(lines).encode("utf-8"), r.text_sha256)
+    return PolicyGraph(doc, "".join(lines).encode("utf-8"), r.text_sha256, "".join(shared).encode("utf-8"))
 
 
 def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
-    """(graph IRI, quads) for one extraction result."""
-    doc, lines = _policy_lines(r, registry)
-    return doc, list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
+    """(graph IRI, quads) for one extraction result: its own graph's and those of ``ORG_GRAPH``
+    about its organisations."""
+    doc, lines, shared = _policy_lines(r, registry)
+    return doc, list(ox.parse("".join(lines + shared), format=ox.RdfFormat.N_QUADS))
 
 
-def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
-    """(graph IRI, N-Quads lines); line ``_HASH_LINE`` is the content hash."""
+def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[str]]:
+    """(graph IRI, its N-Quads lines, ``ORG_GRAPH`` lines); line ``_HASH_LINE`` is the content hash."""
     from ..extract.lexicon import load
     reg = registry or load().registry
     pid = policy_id(r.source)
     doc = policy_iri(r.source)
     w = _Writer(doc)
+    o = _Writer(ORG_GRAPH)
     w.add(doc, TYPE, PKG + "PolicyDocument")
     w.add(doc, TYPE, PROV + "Entity")
     w.add(doc, DCT + "source", _lit(r.source))
@@ -129,48 +141,54 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
     ctrl = r.controller
     creg = reg.find_name(ctrl.name) if ctrl.name else None
     ctrl_iri = ID + "org/" + (creg.id if creg else slug(ctrl.name or pid))
-    w.add(ctrl_iri, TYPE, DPV + "DataController")
-    w.add(ctrl_iri, TYPE, DPV + "Organisation")
-    w.add(ctrl_iri, LABEL, _lit(ctrl.name or pid))
+    o.add(ctrl_iri, TYPE, DPV + "DataController")
+    o.add(ctrl_iri, TYPE, DPV + "Organisation")
+    o.add(ctrl_iri, LABEL, _lit(ctrl.name or pid))
     if ctrl.country:
-        w.add(ctrl_iri, DPV + "hasCountry", country_iri(ctrl.country))
+        o.add(ctrl_iri, DPV + "hasCountry", country_iri(ctrl.country))
     w.add(doc, DCT + "publisher", ctrl_iri)
 
-    written_orgs: set[str] = set()
+    top_of: dict[str, str] = {}        # organisation written -> the top of its parent chain here
 
     def party_node(p: Party) -> str:
         rid = None
         if p.organization is not None and p.known:
-            o = reg.find_name(p.name)
-            rid = o.id if o else None
+            known = reg.find_name(p.name)
+            rid = known.id if known else None
         iri = org_iri(p, rid)
-        if iri in written_orgs:
+        if iri in top_of:
             return iri
-        written_orgs.add(iri)
-        w.add(iri, TYPE, DPV + "Recipient")
-        w.add(iri, LABEL, _lit(p.name))
+        top_of[iri] = iri
+        o.add(iri, TYPE, DPV + "Recipient")
+        o.add(iri, LABEL, _lit(p.name))
         if p.category:
-            w.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
+            o.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
         if p.organization is not None:
-            w.add(iri, TYPE, DPV + "Organisation")
+            o.add(iri, TYPE, DPV + "Organisation")
             if p.country:
-                w.add(iri, DPV + "hasCountry", country_iri(p.country))
+                o.add(iri, DPV + "hasCountry", country_iri(p.country))
             if rid:
                 org = reg.get(rid)
                 if org.parent and org.parent in reg.orgs and p.parent:
                     parent = reg.get(org.parent)
                     pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name,
                                              category=parent.category, country=parent.country, known=True))
-                    w.add(iri, ORG + "subOrganizationOf", pnode)
+                    o.add(iri, ORG + "subOrganizationOf", pnode)
+                    top_of[iri] = top_of[pnode]
         else:
-            w.add(iri, TYPE, PKG + "UnnamedRecipient")
+            o.add(iri, TYPE, PKG + "UnnamedRecipient")
         return iri
 
+    written_evidence: set[str] = set()
+
     def evidence(base: str, evs: list[Evidence]) -> None:
-        for k, e in enumerate(evs):
-            ev = f"{base}/ev/{k}"
-            sel = ev + "/sel"
+        for e in evs:
+            ev = f"{ID}evidence/{pid}/{e.start}-{e.end}"
             w.add(base, PROV + "wasDerivedFrom", ev)
+            if ev in written_evidence:
+                continue
+            written_evidence.add(ev)
+            sel = ev + "/sel"
             w.add(ev, TYPE, OA + "SpecificResource")
             w.add(ev, OA + "hasSource", doc)
             w.add(ev, OA + "hasSelector", sel)
@@ -180,9 +198,12 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
             w.add(sel, OA + "end", _lit(e.end, XSD + "integer"))
 
     base = ID + "flow/" + pid
+    shortcuts: dict[str, set[str]] = {}   # top organisation -> data it receives in this policy
     for n, f in enumerate(r.flows):
         fi = f"{base}/{n}"
         rec = party_node(f.recipient)
+        if f.recipient.organization is not None:
+            shortcuts.setdefault(top_of[rec], set()).update(d.iri for d in f.data)
         proc, subprops = ACTIONS.get(f.action, ACTIONS["share"])
         w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
@@ -210,6 +231,11 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
             w.add(fi, DPV + "hasThirdCountry", country_iri(rc))
         evidence(fi, f.evidence)
 
+    for top, data in shortcuts.items():   # the flows rolled up, for queries over many policies
+        w.add(ctrl_iri, PKG + "sharesDataWith", top)
+        for d in sorted(data):
+            w.add(top, PKG + "receivesData", d)
+
     for n, s in enumerate(r.sources):
         fi = f"{base}/source/{n}"
         src = party_node(s.source)
@@ -223,13 +249,17 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
             w.add(fi, DPV + "hasPersonalData", DPV + "PersonalData")
         evidence(fi, s.evidence)
 
-    for n, c in enumerate(r.collected):
+    by_evidence: dict[tuple, list] = {}          # one collection per set of sentences
+    for c in r.collected:
+        by_evidence.setdefault(tuple((e.start, e.end) for e in c.evidence), []).append(c)
+    for n, items in enumerate(by_evidence.values()):
         fi = f"{base}/collect/{n}"
         w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
         w.add(fi, DPV + "hasProcessing", DPV + "Collect")
-        w.add(fi, DPV + "hasPersonalData", c.iri)
-        evidence(fi, c.evidence)
+        for c in items:
+            w.add(fi, DPV + "hasPersonalData", c.iri)
+        evidence(fi, items[0].evidence)
 
     for n, c in enumerate(r.conditions):
         ci = f"{ID}condition/{pid}/{n}"
@@ -237,7 +267,7 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str]]:
         w.add(ci, TYPE, PKG + "SharingCondition")
         w.add(ci, PROV + "value", _lit(c.text))
         evidence(ci, c.evidence)
-    return doc, w.lines
+    return doc, w.lines, o.lines
 
 
 _CATEGORY_LOCAL = {

@@ -122,6 +122,12 @@ class SparqlClient:
         self._send(urllib.request.Request(url, data=ntriples, method="PUT",
                                           headers={"Content-Type": "text/turtle; charset=utf-8"}))
 
+    def post_graph(self, graph: str, ntriples: bytes) -> None:
+        """Add triples to one named graph (Graph Store Protocol POST; N-Triples sent as Turtle)."""
+        url = self._gsp(graph)
+        self._send(urllib.request.Request(url, data=ntriples, method="POST",
+                                          headers={"Content-Type": "text/turtle; charset=utf-8"}))
+
     # -- plumbing -------------------------------------------------------------------------
     def _gsp(self, graph: str) -> str:
         sep = "&" if "?" in self.endpoint.gsp_url else "?"

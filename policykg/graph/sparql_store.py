@@ -19,10 +19,11 @@ import pyoxigraph as ox
 
 from .. import ontology
 from ..extract.model import PolicyResult
-from ..ontology import ID, PKG, PREFIXES
-from .rdf import PolicyGraph, policy_graph
+from ..ontology import ID, PREFIXES
+from .rdf import ORG_GRAPH, PolicyGraph, policy_graph
 from .sparql_client import Endpoint, EndpointError, SparqlClient
 from .sparql_update import HASH, VIRTUOSO_PROLOGUE, replace_requests
+from . import organizations
 from .store import VOCAB_GRAPH, StoreError
 
 #: rows fetched per request when reading many rows (below Virtuoso's ResultSetMaxRows = 10000)
@@ -65,6 +66,7 @@ class SparqlStore:
         self.path = query_url
         self.read_only = read_only
         self.client = SparqlClient(self.endpoint)
+        self._shared: set[ox.Triple] | None = None    # the organisations graph, read on the first write
         if check:
             self.client.query("ASK { }")
 
@@ -85,20 +87,46 @@ class SparqlStore:
         return pg.graph
 
     def add_graphs(self, batch: list[PolicyGraph]) -> None:
-        """Store a batch of policies, each replacing its earlier graph, its content hash last."""
+        """Store a batch of policies, each replacing its earlier graph, its content hash last;
+        first the organisations-graph triples they need that the server does not hold yet."""
+        self._writable()
+        if self._shared is None:
+            self._shared = set(self.triples(ORG_GRAPH))
+        new = list(dict.fromkeys(t for p in batch for t in ox.parse(p.shared, format=ox.RdfFormat.N_QUADS)))
+        new = [ox.Triple(q.subject, q.predicate, q.object) for q in new]
+        new = [t for t in new if t not in self._shared]
+        if new:
+            self._write_graphs([(ORG_GRAPH, new)], replace=False)
+            self._shared.update(new)
+        values = " ".join(f"<{p.graph}>" for p in batch)
+        replaced = list(self.client.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g ?p ?o }} }}"))
         self.replace_graphs((p.graph, graph_triples(p)) for p in batch)
+        if replaced:
+            self.prune_organizations()
+
+    def prune_organizations(self) -> None:
+        """Remove organisations no policy graph names any more from the organisations graph."""
+        def select(q):
+            return (tuple(t.value for t in row) for row in self._rows(q, "?o ?parent" if "?parent" in q else "?o"))
+        organizations.prune(select, self.update)
+        self._shared = None
 
     def replace_graphs(self, graphs) -> None:
         """Replace named graphs, given as (IRI, triples): by Graph Store Protocol PUT if there is a
         GSP URL, else by SPARQL Update (DROP SILENT GRAPH + INSERT DATA, graphs batched in requests)."""
+        self._write_graphs(graphs, replace=True)
+
+    def _write_graphs(self, graphs, replace: bool) -> None:
+        """Replace (or add to) named graphs: GSP PUT (POST) or SPARQL Update."""
         self._writable()
         if self.endpoint.gsp_url:
+            send = self.client.put_graph if replace else self.client.post_graph
             for graph, triples in graphs:
                 body = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
-                self.client.put_graph(graph, body.encode("utf-8"))
+                send(graph, body.encode("utf-8"))
             return
         prologue = VIRTUOSO_PROLOGUE if self.client.is_virtuoso() else ""
-        for request in replace_requests(graphs, prologue):
+        for request in replace_requests(graphs, prologue, drop=replace):
             self.client.update(request)
 
     def replace_graph(self, graph: str, quads) -> None:
@@ -106,6 +134,7 @@ class SparqlStore:
 
     def remove_policy(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
+        self.prune_organizations()
 
     def update(self, sparql: str) -> None:
         self._writable()
@@ -129,7 +158,8 @@ class SparqlStore:
         return bool(self.client.query(f"ASK {{ {d} <{HASH.value}> {ox.Literal(sha256)} }}"))
 
     def count_policies(self) -> int:
-        q = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <%s> }" % (PKG + "PolicyDocument")
+        """The number of complete policy graphs (those with their content hash)."""
+        q = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{HASH.value}> ?h }} }}"
         for row in self.client.query(q):
             return int(row["n"].value)
         return 0

@@ -78,16 +78,18 @@ def insert_operation(graph: str, triples: list[ox.Triple]) -> str:
 
 
 def replace_requests(graphs: Iterable[tuple[str, list[ox.Triple]]], prologue: str = "",
-                     op_triples: int = OP_TRIPLES, request_triples: int = REQUEST_TRIPLES) -> Iterator[str]:
-    """Update requests that replace each ``(graph IRI, triples)``; a graph that fits in one
-    request is never split between two."""
+                     op_triples: int = OP_TRIPLES, request_triples: int = REQUEST_TRIPLES,
+                     drop: bool = True) -> Iterator[str]:
+    """Update requests that replace each ``(graph IRI, triples)`` (or, with ``drop=False``, add
+    the triples to it); a graph that fits in one request is never split between two."""
     cur: list[str] = []
     n = 0
     for graph, triples in graphs:
         if cur and n + len(triples) > request_triples:
             yield prologue + " ;\n".join(cur)
             cur, n = [], 0
-        cur.append(f"DROP SILENT GRAPH <{graph}>")
+        if drop:
+            cur.append(f"DROP SILENT GRAPH <{graph}>")
         for part in _pack(_groups(triples), op_triples):
             if cur and n + len(part) > request_triples:
                 yield prologue + " ;\n".join(cur)

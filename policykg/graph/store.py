@@ -19,25 +19,37 @@ The store interface ``policykg.build`` uses (a SPARQL-endpoint store implements 
 - ``flush()``: make everything written durable.
 - ``count_policies() -> int`` (the command line prints it after a build) and ``close()``.
 
-Here a batch of new graphs goes in, with their hashes, in one transactional ``load`` (about
-three times the CPU of the non-transactional ``bulk_load``, kept because a build killed at any
-point must leave only whole policies). A batch of graphs already in the store (changed policies,
-``--force``) is replaced by one SPARQL update (``DROP`` + ``INSERT DATA``, one transaction): a
-reader sees the old graph or the new one, never half of it.
+Here a batch of new graphs goes in by one ``bulk_load`` (the store's fast path, several times
+quicker than a transactional ``load``, but not a transaction), their content hashes after it in
+one small transaction. A build killed in between must not leave half a policy: before the bulk
+load the batch's graph IRIs are written to a journal file in the store folder and removed after
+the hashes; opening a store with a journal (for writing, or for reading when no build holds it)
+drops the journal's graphs that have no hash. A batch of graphs already in the store (changed
+policies, ``--force``) is replaced by one SPARQL update (``DROP`` + ``INSERT DATA``, one
+transaction): a reader sees the old graph or the new one, never half of it.
+
+Facts about organisations live once in the shared organisations graph (``rdf.ORG_GRAPH``); a
+batch adds the lines it needs that the store does not hold yet, and organisations no policy
+names any more are pruned after graphs are replaced or removed.
 """
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 
 from .. import ontology
 from ..extract.model import PolicyResult
 from ..ontology import ID, PKG, PREFIXES
-from .rdf import PolicyGraph, policy_graph
+from . import organizations
+from .rdf import ORG_GRAPH, PolicyGraph, policy_graph
 
 VOCAB_GRAPH = ID + "graph/vocabulary"
 HASH = ox.NamedNode(PKG + "contentHash")
+#: file in the store folder naming the graphs of a bulk load under way
+JOURNAL = "policykg-loading"
+
 
 
 class StoreError(Exception):
@@ -74,8 +86,16 @@ class Store:
     def __init__(self, path: str | None = None, read_only: bool = False):
         self.path = path
         self.read_only = read_only
+        if read_only and path and os.path.exists(os.path.join(path, JOURNAL)):
+            try:                  # a build was killed: repair first, unless one is writing now
+                Store(path).close()
+            except StoreLocked:
+                pass
         self.ox = _open(path, read_only)
         self._graphs: set[str] | None = None    # named graphs present, read on the first write
+        self._shared: set[bytes] | None = None  # ORG_GRAPH lines present, read on the first write
+        if not read_only:
+            self._repair()
 
     # -- writing -------------------------------------------------------------
     def ensure_vocabulary(self) -> None:
@@ -102,19 +122,77 @@ class Store:
             self._graphs = {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
         new = [p for p in batch if p.graph not in self._graphs]
         old = [p for p in batch if p.graph in self._graphs]
-        if new:   # one transaction: a kill leaves the batch wholly in or wholly out
-            data = b"".join(p.nquads for p in new) + "".join(p.hash_quad() for p in new).encode("utf-8")
-            self.ox.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-            self._graphs.update(p.graph for p in new)
-        if old:
-            drops = "".join(f"DROP SILENT GRAPH <{p.graph}> ;\n" for p in old)
-            inserts = "".join(f"GRAPH <{p.graph}> {{\n{_triples(p)}}}\n" for p in old)
-            self.ox.update(f"{drops}INSERT DATA {{\n{inserts}}}")
+        try:
+            if new:
+                shared = self._new_shared(new)
+                with self._journal([p.graph for p in new]):
+                    self.ox.bulk_load(shared + b"".join(p.nquads for p in new), format=ox.RdfFormat.N_QUADS,
+                                      lenient=True)
+                    self.ox.load("".join(p.hash_quad() for p in new), format=ox.RdfFormat.N_QUADS)
+                self._graphs.update(p.graph for p in new)
+            if old:
+                shared = self._new_shared(old).decode("utf-8").replace(f" <{ORG_GRAPH}> .\n", " .\n")
+                drops = "".join(f"DROP SILENT GRAPH <{p.graph}> ;\n" for p in old)
+                inserts = "".join(f"GRAPH <{p.graph}> {{\n{_triples(p)}}}\n" for p in old)
+                self.ox.update(f"{drops}INSERT DATA {{\nGRAPH <{ORG_GRAPH}> {{\n{shared}}}\n{inserts}}}")
+                self.prune_organizations()
+        except BaseException:
+            self._shared = None             # some lines may not have been written
+            raise
 
     def remove_policy(self, graph: str) -> None:
         self.ox.update(f"DROP SILENT GRAPH <{graph}>")
         if self._graphs is not None:
             self._graphs.discard(graph)
+        self.prune_organizations()
+
+    def prune_organizations(self) -> None:
+        """Remove organisations no policy graph names any more from the organisations graph."""
+        organizations.prune(lambda q: (tuple(t.value for t in row) for row in self.ox.query(q)), self.ox.update)
+        self._shared = None
+
+    def _new_shared(self, batch: list[PolicyGraph]) -> bytes:
+        """The batch's organisations-graph lines the store does not hold yet."""
+        if self._shared is None:
+            g = ox.NamedNode(ORG_GRAPH)
+            self._shared = {f"{q.subject} {q.predicate} {q.object} <{ORG_GRAPH}> .\n".encode("utf-8")
+                            for q in self.ox.quads_for_pattern(None, None, None, g)}
+        out = []
+        for p in batch:
+            for line in p.shared.splitlines(keepends=True):
+                if line not in self._shared:
+                    self._shared.add(line)
+                    out.append(line)
+        return b"".join(out)
+
+    @contextmanager
+    def _journal(self, graphs: list[str]):
+        """Name ``graphs`` in the journal while they are loaded (on disk only)."""
+        if not self.path:
+            yield
+            return
+        path = os.path.join(self.path, JOURNAL)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("".join(g + "\n" for g in graphs))
+            fh.flush()
+            os.fsync(fh.fileno())
+        yield
+        os.unlink(path)
+
+    def _repair(self) -> None:
+        """Drop the graphs of a bulk load that was cut short (those of the journal without a hash)."""
+        path = os.path.join(self.path, JOURNAL) if self.path else None
+        if not path or not os.path.exists(path):
+            return
+        with open(path, encoding="utf-8") as fh:
+            graphs = [ln.strip() for ln in fh if ln.strip()]
+        cut = [g for g in graphs if not any(True for _ in self.ox.quads_for_pattern(
+            ox.NamedNode(g), HASH, None, ox.NamedNode(g)))]
+        if cut:
+            self.ox.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in cut).rstrip(" ;\n"))
+            self.prune_organizations()
+            self.ox.flush()
+        os.unlink(path)
 
     def flush(self) -> None:
         if self.path and not self.read_only:
@@ -127,10 +205,8 @@ class Store:
                 if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name}
 
     def count_policies(self) -> int:
-        q = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <%s> }" % (PKG + "PolicyDocument")
-        for row in self.ox.query(q, use_default_graph_as_union=True):
-            return int(row["n"].value)
-        return 0
+        """The number of complete policy graphs (those with their content hash)."""
+        return len(self.policy_hashes())
 
     def query(self, sparql: str, bindings: dict | None = None):
         """Run a SPARQL query over the union of all graphs; returns pyoxigraph results."""
