@@ -41,14 +41,16 @@ def test_every_cue_answers_as_its_whole_pattern_on_the_example_sentences():
 
 
 def test_a_gated_pattern_finds_what_the_pattern_finds_in_the_examples():
-    from policykg.extract.controller import _SUFFIX_WORD, _patterns
+    from policykg.extract.controller import _JA_NAME, _SUFFIX_WORD, _patterns
     from policykg.extract.flows import URL_RX
     from policykg.extract.literals import GatedPattern
     from policykg.extract.names import _rules
     pats, lists, _stop = _rules()
-    gated = [*pats, lists, _SUFFIX_WORD, URL_RX] + [rx for rx, _a, _w, _h in _patterns()[0]]
+    gated = [*pats, lists, _SUFFIX_WORD, _JA_NAME, URL_RX] + [x for rx, a, _w, _h in _patterns()[0] for x in (rx, a) if x]
     assert all(isinstance(g, GatedPattern) for g in gated)
-    assert sum(g.windows is not None for g in gated) >= 10   # most are tried only near their literals
+    assert sum(g.windows is not None for g in gated) >= 20   # most are tried only near their literals
+    # some only where the characters before a literal allow ("company name:" after bullets and spaces)
+    assert any(e[2] is None for g in gated if g.windows for e in g.windows)
     for f in sorted(os.listdir(EXAMPLES)):
         if f.endswith(".txt"):
             text = read_path(os.path.join(EXAMPLES, f)).text

@@ -138,25 +138,84 @@ def lower_for_literals(text: str) -> str:
     return text.lower()
 
 
-#: widest stretch of start positions tried around one literal (wider: the whole text is searched)
+#: widest stretch of start positions tried around one literal for a pattern whose width before the
+#: literal is bounded (wider: the characters it reads before the literal bound the stretch instead)
 _MAX_WINDOW = 200
+_CATEGORIES = {sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_DIGIT: r"\d"}
+
+#: (strings, lo, hi, chars): a match starting at q holds one of the strings at q + lo .. q + hi; with hi
+#: None, at q + lo or further, and reads only characters of the class ``[chars]`` before it
+Entry = tuple[frozenset[str], int, "int | None", "str | None"]
 
 
 def _width(state, items) -> tuple[int, int]:
     return sre_parse.SubPattern(state, list(items)).getwidth()
 
 
-def _windows(seq) -> list[tuple[frozenset[str], int, int]] | None:
-    """Where a match of the sequence holds one of its literals: (strings, lo, hi) entries such that a
-    match starting at q has, for one entry, one of its strings at q + lo .. q + hi. None if unknown."""
+def _class_body(items) -> str | None:
+    """A character class (what goes between [ and ]) holding every character the items can read, or None
+    when that is most characters (any character, a negated class, word characters)."""
+    out = []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            out.append(re.escape(chr(av)))
+            continue
+        if op is sre.IN:
+            for o, a in av:
+                if o is sre.LITERAL:
+                    out.append(re.escape(chr(a)))
+                elif o is sre.RANGE:
+                    out.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+                elif o is sre.CATEGORY and a in _CATEGORIES:
+                    out.append(_CATEGORIES[a])
+                else:
+                    return None
+            continue
+        subs = ([av[-1]] if op is sre.SUBPATTERN else [av[2]] if op in _REPEATS else [av] if op is sre.ATOMIC_GROUP
+                else av[1] if op is sre.BRANCH else None)
+        if subs is None:
+            return None
+        for sub in subs:
+            body = _class_body(sub)
+            if body is None:
+                return None
+            out.append(body)
+    return "".join(out)
+
+
+def _prefix(state, items) -> tuple[int, int | None, str | None] | None:
+    """(lo, hi, chars) of what the items read before a literal (see Entry), or None when unbounded and
+    reading most characters."""
+    lo, hi = _width(state, items)
+    if hi - lo <= _MAX_WINDOW:
+        return lo, hi, None
+    chars = _class_body(items)
+    return (lo, None, chars) if chars else None
+
+
+def _shift(e: Entry, lo: int, hi: int | None, chars: str | None) -> Entry | None:
+    """An entry of a group or alternative, seen from the start of a sequence whose prefix is (lo, hi, chars)."""
+    strings, a, b, inner = e
+    if hi is not None and b is not None:
+        return (strings, lo + a, hi + b, None) if hi + b - lo - a <= _MAX_WINDOW else None
+    if b is None and (hi is None or chars is not None):
+        return strings, lo + a, None, (chars or "") + inner
+    return None
+
+
+def _windows(seq) -> list[Entry] | None:
+    """Where a match of the sequence holds one of its literals: entries such that a match holds one
+    of their strings as one entry says (see Entry). None if unknown."""
     items, state = list(seq), seq.state
-    options: list[list[tuple[frozenset[str], int, int]]] = []
+    options: list[list[Entry]] = []
     run, run_at = {""}, 0
 
-    def close(end: int):
-        lo, hi = _width(state, items[:run_at])
-        if all(run) and hi - lo <= _MAX_WINDOW:
-            options.append([(frozenset(run), lo, hi)])
+    def close():
+        p = _prefix(state, items[:run_at])
+        if all(run) and p is not None:
+            options.append([(frozenset(run), *p)])
 
     for k, (op, av) in enumerate(items):
         if op in _ZERO_WIDTH:
@@ -167,19 +226,22 @@ def _windows(seq) -> list[tuple[frozenset[str], int, int]] | None:
                 run_at = k
             run = {a + b for a in run for b in s}
             continue
-        close(k)
+        close()
         run, run_at = (set(s), k) if s is not None else ({""}, k)
         if s is not None:
             continue
         inner = [av[-1]] if op is sre.SUBPATTERN else av[1] if op is sre.BRANCH else []
-        lo, hi = _width(state, items[:k])
-        if inner and hi - lo <= _MAX_WINDOW:
+        p = _prefix(state, items[:k]) if inner else None
+        if p is not None:
+            if p[1] is not None and p[0] != p[1]:   # a bounded stretch: its characters, for run-based entries inside
+                p = (p[0], p[1], _class_body(items[:k]))
             alts = [_windows(sre_parse.SubPattern(state, list(x))) for x in inner]
-            if all(a is not None for a in alts):
-                options.append([(f, lo + a, hi + b) for alt in alts for f, a, b in alt])
-    close(len(items))
-    return max(options, key=lambda o: (min(len(x) for f, _a, _b in o for x in f),
-                                       -sum(b - a for _f, a, b in o)), default=None)
+            entries = [_shift(e, *p) for alt in alts if alt is not None for e in alt]
+            if all(a is not None for a in alts) and all(e is not None for e in entries):
+                options.append(entries)
+    close()
+    return max(options, key=lambda o: (all(e[2] is not None for e in o), min(len(x) for e in o for x in e[0]),
+                                       -sum(e[2] - e[1] for e in o if e[2] is not None)), default=None)
 
 
 @lru_cache(maxsize=1024)
@@ -188,18 +250,17 @@ def gated(pattern: str, flags: int = 0) -> GatedPattern:
     return GatedPattern(re.compile(pattern, flags))
 
 
-_last_lowered: tuple[str | None, str] = (None, "")
+_last_forms: tuple[str | None, str, str] = (None, "", "")
 
 
-def _lowered(text: str) -> str:
-    """``lower_for_literals`` of the text, kept for the next pattern that reads the same text."""
-    global _last_lowered
-    last = _last_lowered
+def _forms(text: str) -> tuple[str, str]:
+    """``lower_for_literals`` of the text and the text reversed, kept for the next pattern that reads it."""
+    global _last_forms
+    last = _last_forms
     if last[0] is text or last[0] == text:
-        return last[1]
-    low = lower_for_literals(text)
-    _last_lowered = (text, low)
-    return low
+        return last[1], last[2]
+    _last_forms = (text, lower_for_literals(text), text[::-1])
+    return _last_forms[1], _last_forms[2]
 
 
 class GatedPattern:
@@ -217,32 +278,41 @@ class GatedPattern:
         parsed = sre_parse.parse(rx.pattern, rx.flags)
         self.windows = _windows(parsed)
         self.needs = _factors(parsed)   # a text without one of each set's strings holds no match
+        # the characters read before a literal, as a pattern matched backwards from it (in the reversed text)
+        self._back = [re.compile(f"[{e[3]}]*", re.I) if e[2] is None else None for e in self.windows or ()]
 
     def search(self, text: str) -> re.Match | None:
         return next(self.finditer(text), None)
 
-    def _starts(self, low: str, pos: int, end: int) -> list[int]:
+    def _starts(self, low: str, rev: str, pos: int, end: int) -> list[int] | None:
+        """Where a match can start in text[pos:end], in order; None when that is too many places
+        (searching the text is then quicker)."""
         starts: set[int] = set()
-        for strings, lo, hi in self.windows:
+        n, budget = len(low), max(64, (end - pos) // 16)
+        for (strings, lo, hi, _chars), back in zip(self.windows, self._back):
             for s in strings:
                 i = low.find(s, pos + lo, end)
                 while i != -1:
-                    starts.update(range(max(pos, i - hi), i - lo + 1))
+                    first = i - hi if back is None else n - back.match(rev, n - i).end()
+                    starts.update(range(max(pos, first), i - lo + 1))
+                    if len(starts) > budget:
+                        return None
                     i = low.find(s, i + 1, end)
         return sorted(starts)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
         end = len(text) if endpos is None else min(endpos, len(text))
-        low = _lowered(text)
+        low, rev = _forms(text)
         if len(low) != len(text):
             yield from self.rx.finditer(text, pos, end)
             return
-        if self.windows is None:
+        starts = self._starts(low, rev, pos, end) if self.windows is not None else None
+        if starts is None:
             if all(any(low.find(x, pos, end) >= 0 for x in f) for f in self.needs):
                 yield from self.rx.finditer(text, pos, end)
             return
         last = pos
-        for q in self._starts(low, pos, end):
+        for q in starts:
             if q < last:
                 continue
             m = self.rx.match(text, q, end)
