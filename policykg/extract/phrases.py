@@ -51,8 +51,25 @@ def norm_phrase(phrase: str, lower: bool = True) -> str:
 _ASCII_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-_GAP = re.compile(r"[\s\-]{2,}")
-_ONE_GAP = re.compile(r"[\t\n\r\x0b\x0c\-]")
+_GAP = re.compile(r"[\s\-][\s\-]+")
+_ONE_GAP = "\t\n\r\x0b\x0c-"                      # each made a space
+_OTHER_SPACE = re.compile(r"[^\S \t\n\r\x0b\x0c]")  # white space but those and the space
+_SPACES = re.compile(" +")
+
+
+def _gaps(t: str, spaced: str) -> list[tuple[int, int]]:
+    """Runs of two or more spaces and hyphens in ``t`` (``spaced``: t with _ONE_GAP's made spaces)."""
+    other = (any(c in spaced for c in "\x1c\x1d\x1e\x1f") if spaced.isascii()   # (quicker for ASCII)
+             else _OTHER_SPACE.search(spaced) is not None)
+    if other:
+        return [m.span() for m in _GAP.finditer(t)]
+    out = []   # only spaces are left: look for two of them
+    i = spaced.find("  ")
+    while i != -1:
+        j = _SPACES.match(spaced, i).end()
+        out.append((i, j))
+        i = spaced.find("  ", j)
+    return out
 
 
 class _Squeezed:
@@ -61,12 +78,17 @@ class _Squeezed:
     def __init__(self, t: str):
         self.starts: list[int] = []   # squeezed offset where each shift begins
         self.shifts: list[int] = []   # original - squeezed from there on
-        shift = 0
-        for m in _GAP.finditer(t):
-            self.starts.append(m.start() - shift + 1)   # the squeezed offset just after this run's space
-            shift += m.end() - m.start() - 1
+        spaced = t
+        for ch in _ONE_GAP:
+            spaced = spaced.replace(ch, " ")
+        parts, pos, shift = [], 0, 0
+        for a, b in _gaps(t, spaced):
+            parts += (spaced[pos:a], " ")
+            pos = b
+            self.starts.append(a - shift + 1)   # the squeezed offset just after this run's space
+            shift += b - a - 1
             self.shifts.append(shift)
-        self.text = _ONE_GAP.sub(" ", _GAP.sub(" ", t) if self.starts else t)
+        self.text = "".join(parts) + spaced[pos:] if parts else spaced
 
     def back(self, i: int) -> int:
         k = bisect.bisect_right(self.starts, i) - 1
