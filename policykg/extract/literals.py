@@ -19,10 +19,13 @@ _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
-def _literal_char(code: int) -> str | None:
+def _literal_char(code: int, lower: bool = True) -> str | None:
     """The lower-case form a literal of a pattern is looked for in, or None for one not looked for
-    (a cased letter outside ASCII, whose case-insensitive matches are not simply its lower case)."""
+    (a cased letter outside ASCII, whose case-insensitive matches are not simply its lower case).
+    With ``lower`` False (a case-sensitive pattern), the literal itself."""
     ch = chr(code)
+    if not lower:
+        return ch
     if ch.isascii() or ch.lower() == ch.upper():
         return ch.lower()
     return None
@@ -31,18 +34,18 @@ def _literal_char(code: int) -> str | None:
 _MAX_STRINGS = 32
 
 
-def _strings(op, av) -> set[str] | None:
+def _strings(op, av, lower: bool = True) -> set[str] | None:
     """The few strings an item of a pattern always matches one of (a literal, a class of literals, a
     group or alternation of such), or None."""
     if op is sre.LITERAL:
-        ch = _literal_char(av)
+        ch = _literal_char(av, lower)
         return None if ch is None else {ch}
-    if op is sre.IN and all(o is sre.LITERAL and _literal_char(a) is not None for o, a in av):
-        return {_literal_char(a) for _o, a in av}
+    if op is sre.IN and all(o is sre.LITERAL and _literal_char(a, lower) is not None for o, a in av):
+        return {_literal_char(a, lower) for _o, a in av}
     if op is sre.SUBPATTERN:
-        return _seq_strings(av[-1])
+        return _seq_strings(av[-1], lower)
     if op in _REPEATS and av[1] <= 2:   # "s?", "(?:ly)?": none, one or two of the item's strings
-        one = _seq_strings(av[2])
+        one = _seq_strings(av[2], lower)
         if one is None:
             return None
         out, cur = {""} if av[0] == 0 else set(), {""}
@@ -52,17 +55,17 @@ def _strings(op, av) -> set[str] | None:
                 out |= cur
         return out
     if op is sre.BRANCH:
-        alts = [_seq_strings(alt) for alt in av[1]]
+        alts = [_seq_strings(alt, lower) for alt in av[1]]
         return None if any(x is None for x in alts) else set().union(*alts)
     return None
 
 
-def _seq_strings(seq) -> set[str] | None:
+def _seq_strings(seq, lower: bool = True) -> set[str] | None:
     out = {""}
     for op, av in seq:
         if op in _ZERO_WIDTH:
             continue   # consumes nothing
-        s = _strings(op, av)
+        s = _strings(op, av, lower)
         if s is None or len(out) * len(s) > _MAX_STRINGS:
             return None
         out = {a + b for a in out for b in s}
@@ -205,9 +208,9 @@ def _shift(e: Entry, lo: int, hi: int | None, chars: str | None) -> Entry | None
     return None
 
 
-def _windows(seq) -> list[Entry] | None:
+def _windows(seq, lower: bool = True) -> list[Entry] | None:
     """Where a match of the sequence holds one of its literals: entries such that a match holds one
-    of their strings as one entry says (see Entry). None if unknown."""
+    of their strings as one entry says (see Entry). None if unknown. ``lower``: the strings in lower case."""
     items, state = list(seq), seq.state
     options: list[list[Entry]] = []
     run, run_at = {""}, 0
@@ -220,7 +223,7 @@ def _windows(seq) -> list[Entry] | None:
     for k, (op, av) in enumerate(items):
         if op in _ZERO_WIDTH:
             continue
-        s = _strings(op, av)
+        s = _strings(op, av, lower)
         if s is not None and len(run) * len(s) <= _MAX_STRINGS:
             if run == {""}:
                 run_at = k
@@ -235,13 +238,32 @@ def _windows(seq) -> list[Entry] | None:
         if p is not None:
             if p[1] is not None and p[0] != p[1]:   # a bounded stretch: its characters, for run-based entries inside
                 p = (p[0], p[1], _class_body(items[:k]))
-            alts = [_windows(sre_parse.SubPattern(state, list(x))) for x in inner]
+            alts = [_windows(sre_parse.SubPattern(state, list(x)), lower) for x in inner]
             entries = [_shift(e, *p) for alt in alts if alt is not None for e in alt]
             if all(a is not None for a in alts) and all(e is not None for e in entries):
                 options.append(entries)
     close()
     return max(options, key=lambda o: (all(e[2] is not None for e in o), min(len(x) for e in o for x in e[0]),
                                        -sum(e[2] - e[1] for e in o if e[2] is not None)), default=None)
+
+
+#: an entry with more strings than this looks for them with one pattern, not with str.find for each
+_MANY_STRINGS = 12
+
+
+def _occurrences(hay: str, strings, finder: re.Pattern | None, pos: int, end: int) -> Iterator[int]:
+    """Every offset in hay[pos:end] where one of the strings begins (and ends before ``end``)."""
+    if finder is None:
+        for s in strings:
+            i = hay.find(s, pos, end)
+            while i != -1:
+                yield i
+                i = hay.find(s, i + 1, end)
+        return
+    m = finder.search(hay, pos, end)
+    while m:
+        yield m.start()
+        m = finder.search(hay, m.start() + 1, end)
 
 
 @lru_cache(maxsize=1024)
@@ -276,28 +298,30 @@ class GatedPattern:
         self.rx = rx
         self.pattern = rx.pattern
         parsed = sre_parse.parse(rx.pattern, rx.flags)
-        self.windows = _windows(parsed)
+        # a pattern case-sensitive throughout has its literals looked for as they are written
+        self.exact = not rx.flags & re.I and "(?i" not in rx.pattern
+        self.windows = _windows(parsed, lower=not self.exact)
         self.needs = _factors(parsed)   # a text without one of each set's strings holds no match
         # the characters read before a literal, as a pattern matched backwards from it (in the reversed text)
         self._back = [re.compile(f"[{e[3]}]*", re.I) if e[2] is None else None for e in self.windows or ()]
+        # many strings: one pattern of them all finds where any of them is quicker than str.find for each
+        self._finders = [re.compile("|".join(map(re.escape, sorted(e[0], key=len, reverse=True))))
+                         if len(e[0]) > _MANY_STRINGS else None for e in self.windows or ()]
 
     def search(self, text: str) -> re.Match | None:
         return next(self.finditer(text), None)
 
-    def _starts(self, low: str, rev: str, pos: int, end: int) -> list[int] | None:
-        """Where a match can start in text[pos:end], in order; None when that is too many places
-        (searching the text is then quicker)."""
+    def _starts(self, hay: str, rev: str, pos: int, end: int) -> list[int] | None:
+        """Where a match can start in text[pos:end] (``hay``: the text, or its lower case), in order;
+        None when that is too many places (searching the text is then quicker)."""
         starts: set[int] = set()
-        n, budget = len(low), max(64, (end - pos) // 16)
-        for (strings, lo, hi, _chars), back in zip(self.windows, self._back):
-            for s in strings:
-                i = low.find(s, pos + lo, end)
-                while i != -1:
-                    first = i - hi if back is None else n - back.match(rev, n - i).end()
-                    starts.update(range(max(pos, first), i - lo + 1))
-                    if len(starts) > budget:
-                        return None
-                    i = low.find(s, i + 1, end)
+        n, budget = len(hay), max(64, (end - pos) // 16)
+        for (strings, lo, hi, _chars), back, finder in zip(self.windows, self._back, self._finders):
+            for i in _occurrences(hay, strings, finder, pos + lo, end):
+                first = i - hi if back is None else n - back.match(rev, n - i).end()
+                starts.update(range(max(pos, first), i - lo + 1))
+                if len(starts) > budget:
+                    return None
         return sorted(starts)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
@@ -306,7 +330,7 @@ class GatedPattern:
         if len(low) != len(text):
             yield from self.rx.finditer(text, pos, end)
             return
-        starts = self._starts(low, rev, pos, end) if self.windows is not None else None
+        starts = self._starts(text if self.exact else low, rev, pos, end) if self.windows is not None else None
         if starts is None:
             if all(any(low.find(x, pos, end) >= 0 for x in f) for f in self.needs):
                 yield from self.rx.finditer(text, pos, end)
