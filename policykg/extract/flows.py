@@ -379,20 +379,27 @@ def _find_data_for(p: Policy, d: Decider, sent: int, ctx: list[int], skip) -> li
         sents = [i for i in p.section_sentences(h) if p.seg.blocks[p.seg.sentences[i].block].kind == "para"]
         if len(sents) > 40:
             break
-        cued = [i for i in sents if (d.has("flow", i) or d.has("flow_topic", i)) and not d.negated(i)]
-        for group in (cued, sents):
+        said = [(i, _said(p, d, i)) for i in sents]
+        # (a sentence that names no data adds nothing: whether it speaks of sharing is not asked)
+        cued = [got for i, got in said if got and (d.has("flow", i) or d.has("flow_topic", i)) and not d.negated(i)]
+        for group in (cued, [got for _i, got in said]):
             acc: list[str] = []
-            for i in group:
-                cs = p.seg.sentences[i]
-                got = ann.data_in(cs.start, cs.end)
-                if not got and i > 0 and d.has("anaphora", i):
-                    prev = p.seg.sentences[i - 1]
-                    got = ann.data_in(prev.start, prev.end)
+            for got in group:
                 acc += [g for g in got if g not in acc]
             if _specific(acc):
                 return _specific(acc)
             general |= bool(acc)
     return [UNSPECIFIED] if general else []
+
+
+def _said(p: Policy, d: Decider, i: int) -> list[str]:
+    """Data sentence ``i`` names, or the sentence before it names when it refers back to it ("such data")."""
+    cs = p.seg.sentences[i]
+    got = p.ann.data_in(cs.start, cs.end)
+    if not got and i > 0 and d.has("anaphora", i):
+        prev = p.seg.sentences[i - 1]
+        got = p.ann.data_in(prev.start, prev.end)
+    return got
 
 
 def _next_says(p: Policy, d: Decider, sent: int) -> list[str]:

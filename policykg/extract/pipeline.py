@@ -76,8 +76,8 @@ def collected(p: Policy) -> list[Collected]:
     out: dict[str, Collected] = {}
     for si, s in enumerate(seg.sentences):
         spans = ann.data_spans(s.start, s.end)
-        if not spans:
-            continue
+        if all(iri in out and len(out[iri].evidence) >= _MAX_EVIDENCE for _a, _b, iri in spans):
+            continue   # no data, or none that needs another sentence
         blk = seg.blocks[s.block]
         t = p.text[s.start:s.end]
         found = cues.scan(t)
