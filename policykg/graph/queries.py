@@ -80,7 +80,8 @@ def literal(value) -> str:
 
 
 def bind(sparql: str, bindings: dict | None) -> str:
-    """Bind query variables by a VALUES block at the start of the (first) WHERE clause.
+    """Bind query variables by a VALUES block at the start of every WHERE clause, subqueries'
+    too (a parameter is a constant wherever the query names it).
 
     Works on any SPARQL endpoint; an unbound parameter leaves ``!BOUND(?x)`` filters open.
 
@@ -90,11 +91,19 @@ def bind(sparql: str, bindings: dict | None) -> str:
     if not bindings:
         return sparql
     import re
-    m = re.search(r"(?i)\bWHERE\s*\{", sparql) or re.search(r"\{", sparql)
-    if not m:
+    def code(m):         # not in a comment
+        return "#" not in sparql[sparql.rfind("\n", 0, m.start()) + 1:m.start()]
+    wheres = [m for m in re.finditer(r"(?i)\bWHERE\s*\{", sparql) if code(m)]
+    wheres = wheres or [m for m in re.finditer(r"\{", sparql) if code(m)][:1]
+    if not wheres:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     values = "".join(f"VALUES ?{k} {{ {literal(v)} }} " for k, v in bindings.items())
-    return sparql[:m.end()] + " " + values + sparql[m.end():].lstrip(" ")
+    out, last = [], 0
+    for m in wheres:
+        rest = sparql[m.end():]
+        out.append(sparql[last:m.end()] + " " + values)
+        last = m.end() + len(rest) - len(rest.lstrip(" "))
+    return "".join(out) + sparql[last:]
 
 
 def is_update(sparql: str) -> bool:

@@ -149,6 +149,7 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
     w.add(doc, DCT + "publisher", ctrl_iri)
 
     top_of: dict[str, str] = {}        # organisation written -> the top of its parent chain here
+    parent_of: dict[str, str] = {}     # organisation -> its parent, as written here
 
     def party_node(p: Party) -> str:
         rid = None
@@ -156,27 +157,28 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
             known = reg.find_name(p.name)
             rid = known.id if known else None
         iri = org_iri(p, rid)
-        if iri in top_of:
-            return iri
-        top_of[iri] = iri
-        o.add(iri, TYPE, DPV + "Recipient")
-        o.add(iri, LABEL, _lit(p.name))
-        if p.category:
-            o.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
-        if p.organization is not None:
-            o.add(iri, TYPE, DPV + "Organisation")
-            if p.country:
-                o.add(iri, DPV + "hasCountry", country_iri(p.country))
-            if rid:
-                org = reg.get(rid)
-                if org.parent and org.parent in reg.orgs and p.parent:
-                    parent = reg.get(org.parent)
-                    pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name,
-                                             category=parent.category, country=parent.country, known=True))
-                    o.add(iri, ORG + "subOrganizationOf", pnode)
-                    top_of[iri] = top_of[pnode]
-        else:
-            o.add(iri, TYPE, PKG + "UnnamedRecipient")
+        if iri not in top_of:
+            top_of[iri] = iri
+            o.add(iri, TYPE, DPV + "Recipient")
+            o.add(iri, LABEL, _lit(p.name))
+            if p.category:
+                o.add(iri, PKG + "recipientCategory", PKG + _CATEGORY_LOCAL.get(p.category, "OtherRecipient"))
+            if p.organization is not None:
+                o.add(iri, TYPE, DPV + "Organisation")
+                if p.country:
+                    o.add(iri, DPV + "hasCountry", country_iri(p.country))
+            else:
+                o.add(iri, TYPE, PKG + "UnnamedRecipient")
+        org = reg.get(rid) if rid else None
+        if org and p.parent and org.parent in reg.orgs and top_of[iri] == iri:   # linked once
+            parent = reg.get(org.parent)
+            grand = reg.orgs.get(parent.parent) if parent.parent else None
+            pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name, category=parent.category,
+                                     country=parent.country, parent=grand.name if grand else None, known=True))
+            if top_of[pnode] != iri:                                             # no cycle
+                o.add(iri, ORG + "subOrganizationOf", pnode)
+                top_of[iri] = top_of[pnode]
+                parent_of[iri] = pnode
         return iri
 
     written_evidence: set[str] = set()
@@ -198,12 +200,14 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
             w.add(sel, OA + "end", _lit(e.end, XSD + "integer"))
 
     base = ID + "flow/" + pid
-    shortcuts: dict[str, set[str]] = {}   # top organisation -> data it receives in this policy
+    shortcuts: dict[str, set[str]] = {}   # organisation (and each above it) -> data it receives here
     for n, f in enumerate(r.flows):
         fi = f"{base}/{n}"
         rec = party_node(f.recipient)
-        if f.recipient.organization is not None:
-            shortcuts.setdefault(top_of[rec], set()).update(d.iri for d in f.data)
+        node = rec if f.recipient.organization is not None else None
+        while node:                       # the chain is acyclic: see party_node
+            shortcuts.setdefault(node, set()).update(d.iri for d in f.data)
+            node = parent_of.get(node)
         proc, subprops = ACTIONS.get(f.action, ACTIONS["share"])
         w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
@@ -231,10 +235,10 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
             w.add(fi, DPV + "hasThirdCountry", country_iri(rc))
         evidence(fi, f.evidence)
 
-    for top, data in shortcuts.items():   # the flows rolled up, for queries over many policies
-        w.add(ctrl_iri, PKG + "sharesDataWith", top)
+    for org, data in shortcuts.items():   # the flows rolled up, for queries over many policies
+        w.add(ctrl_iri, PKG + "sharesDataWith", org)
         for d in sorted(data):
-            w.add(top, PKG + "receivesData", d)
+            w.add(org, PKG + "receivesData", d)
 
     for n, s in enumerate(r.sources):
         fi = f"{base}/source/{n}"
