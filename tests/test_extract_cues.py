@@ -1,5 +1,5 @@
 """Cues skip the patterns whose required literals a sentence lacks, and answer as the whole pattern does;
-gated patterns find what their pattern finds."""
+gated patterns find what their pattern finds; phrases are found in any text."""
 import os
 
 from conftest import EXAMPLES
@@ -57,3 +57,10 @@ def test_a_gated_pattern_finds_what_the_pattern_finds_in_the_examples():
             for g in gated:
                 assert [m.span() for m in g.finditer(text)] == [m.span() for m in g.rx.finditer(text)], (f, g.pattern)
                 assert [m.span() for m in g.finditer(text, 100, 5000)] == [m.span() for m in g.rx.finditer(text, 100, 5000)]
+
+
+def test_phrases_are_found_around_a_lone_surrogate():
+    from policykg.extract.phrases import PhraseMatcher
+    m = PhraseMatcher({"email address": "email", "メールアドレス": "email"})
+    text = "Your \ud800Email  address, メールアドレス\udfff and e-mail address"
+    assert [text[a:b] for a, b, _k in m.finditer(text)] == ["Email  address", "メールアドレス"]

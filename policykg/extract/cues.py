@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-import ahocorasick
+import ahocorasick_rs
 
 from .literals import lower_for_literals, required_literals
+from .phrases import find_all
 
 def _has_backreference(pattern: str) -> bool:
     """A pattern whose groups are referred to by number (they number differently inside a union)."""
@@ -56,11 +57,7 @@ class CueSet:
                 self.parts.append((rx, needs[1:]))
             self.always[name] = always if always or gated else [self.rx[name]]
             self.gated[name] = frozenset(gated)
-        self.ac = ahocorasick.Automaton()
-        for lit, i in lit_id.items():
-            self.ac.add_word(lit, i)
-        if lit_id:
-            self.ac.make_automaton()
+        self.ac = ahocorasick_rs.AhoCorasick(list(lit_id)) if lit_id else None   # literal i is key i
 
     def __getitem__(self, name: str) -> re.Pattern:
         """The cue as one pattern (for where the match itself is wanted)."""
@@ -68,9 +65,9 @@ class CueSet:
 
     def scan(self, text: str) -> frozenset[int]:
         """Ids of the gated patterns whose required literals are all in the text."""
-        if not self.ac.kind:
+        if self.ac is None:
             return frozenset()
-        lits = {i for _end, i in self.ac.iter(lower_for_literals(text))}
+        lits = {i for i, _a, _b in find_all(self.ac, lower_for_literals(text))}
         cands: set[int] = set()
         for i in lits:
             cands.update(self.gate.get(i, ()))

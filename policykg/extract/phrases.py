@@ -1,6 +1,6 @@
 """Find many literal phrases in a text at once, with their offsets.
 
-The phrases go into one Aho-Corasick automaton (pyahocorasick, in C), so matching is one
+The phrases go into one Aho-Corasick automaton (ahocorasick_rs, in Rust), so matching is one
 pass over the text whatever the number of phrases. Text is folded first (full-width to
 ASCII, lower case) without changing its length; runs of spaces and hyphens match one
 space ("e-mail" = "e mail"); offsets are those of the original text.
@@ -13,7 +13,7 @@ import unicodedata
 from collections import defaultdict
 from typing import Iterator
 
-import ahocorasick
+import ahocorasick_rs
 
 _FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: " ", 0x2019: "'", 0x2018: "'", 0x201C: '"', 0x201D: '"', 0x2010: "-", 0x2011: "-",
@@ -124,6 +124,21 @@ class Folded:
         return self._lower_sq if lower else self._case_sq
 
 
+_NO_SURROGATE = re.compile("[^\ud800-\udfff]+")
+
+
+def find_all(ac: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(key index, start, end) of every occurrence of the automaton's keys in the text, overlapping ones too."""
+    try:
+        return ac.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:   # lone surrogates (in a str handed in, never in a file read): no key holds
+        out = []                 # one, so the stretches between them are searched one by one
+        for m in _NO_SURROGATE.finditer(text):
+            at = m.start()
+            out += [(k, a + at, b + at) for k, a, b in ac.find_matches_as_indexes(m.group(), overlapping=True)]
+        return out
+
+
 class _Pass:
     """One Aho-Corasick automaton over the phrases of one or more matchers: one pass over a text finds
     the phrases of them all (the last text's hits are kept for the next matcher that reads it)."""
@@ -134,11 +149,8 @@ class _Pass:
             for p in m.keys:
                 owners.setdefault(p, []).append(i)
         self.n = len(matchers)
-        self.ac = ahocorasick.Automaton()
-        for p, ids in owners.items():
-            self.ac.add_word(p, (len(p), tuple(ids)))
-        if owners:
-            self.ac.make_automaton()
+        self.owners = [tuple(ids) for ids in owners.values()]   # by key index
+        self.ac = ahocorasick_rs.AhoCorasick(list(owners)) if owners else None
         self._last: tuple[str | None, list] = (None, [])
 
     def hits(self, t: str) -> list[dict[int, list[int]]]:
@@ -147,10 +159,11 @@ class _Pass:
         if last[0] == t:
             return last[1]
         out: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.n)]
-        if self.ac.kind:
-            for end, (length, ids) in self.ac.iter(t):
-                for i in ids:
-                    out[i][end - length + 1].append(length)
+        if self.ac is not None:
+            owners = self.owners
+            for k, a, b in find_all(self.ac, t):
+                for i in owners[k]:
+                    out[i][a].append(b - a)
         self._last = (t, out)
         return out
 
