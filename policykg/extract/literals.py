@@ -266,9 +266,8 @@ def _occurrences(hay: str, strings, finder: re.Pattern | None, pos: int, end: in
         m = finder.search(hay, m.start() + 1, end)
 
 
-@lru_cache(maxsize=1024)
 def gated(pattern: str, flags: int = 0) -> GatedPattern:
-    """``GatedPattern`` of ``re.compile(pattern, flags)``, made once."""
+    """``GatedPattern`` of ``re.compile(pattern, flags)``."""
     return GatedPattern(re.compile(pattern, flags))
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 from .controller import is_controller_name
 from .lexicon import Lexicon
-from .literals import GatedPattern, gated
+from .literals import GatedPattern
 from .model import Party
 from .phrases import fold
 
@@ -33,7 +33,14 @@ def _rules():
 
 def written_in_lower_case(text: str, name: str) -> bool:
     """The text writes the name in lower case somewhere (so it is a common word there)."""
-    return gated(r"(?<![\w.@/])" + re.escape(name.lower()) + r"(?![\w])").search(text) is not None
+    low = name.lower()
+    rx = re.compile(r"(?<![\w.@/])" + re.escape(low) + r"(?![\w])")
+    i = text.find(low)   # (a match starts where the lower-case name is: tried there only)
+    while i != -1:
+        if rx.match(text, i):
+            return True
+        i = text.find(low, i + 1)
+    return False
 
 
 def plausible(name: str, text: str, lex: Lexicon, controller: Party) -> bool:
