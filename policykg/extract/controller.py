@@ -69,6 +69,7 @@ def _patterns() -> tuple[list[tuple[GatedPattern, GatedPattern | None, int, int]
         # a pattern that starts with the name is tried only where what follows the name is found
         after = GatedPattern(re.compile(p["pattern"][len("{NAME}"):], re.M)) if p["pattern"].startswith("{NAME}") else None
         out.append((rx, after, p["weight"], p["head"]))
+    GatedPattern.share_literals([x for rx, after, _w, _h in out for x in (rx, after) if x])   # all read the text
     return out, frozenset(x.lower() for x in raw["name_stoplist"]), frozenset(raw["leading_words"])
 
 

@@ -47,6 +47,7 @@ class Policy:
         self.section_end = self._section_ends()
         self.tables = [t for t in find_tables(self.text) if t.is_recipient_table]
         self.actions: dict[tuple, str] = {}   # what a context says is done (_action), once per context
+        self._cues_found: dict[int, frozenset[int]] = {}
 
     def in_table(self, pos: int) -> bool:
         """Inside the body of a recipient table (those rows are read as table rows, not as prose)."""
@@ -73,6 +74,12 @@ class Policy:
 
     def stext(self, i: int) -> str:
         return self.seg.sentence_text(i)
+
+    def cues_found(self, i: int) -> frozenset[int]:
+        """``lex.cues.scan`` of sentence i, once."""
+        if i not in self._cues_found:
+            self._cues_found[i] = self.lex.cues.scan(self.stext(i))
+        return self._cues_found[i]
 
     def evidence(self, i: int) -> Evidence:
         s = self.seg.sentences[i]
@@ -274,8 +281,8 @@ class Decider:
         key = (cue, sent)
         if key not in self._has:
             masked = self.masked(sent)
-            if sent not in self._found:
-                self._found[sent] = self.cues.scan(masked)
+            if sent not in self._found:   # (a sentence that names no organisation reads as it is written)
+                self._found[sent] = self.cues.scan(masked) if sent in self.by_sentence else self.p.cues_found(sent)
             self._has[key] = self.cues.has(cue, masked, self._found[sent])
         return self._has[key]
 

@@ -8,6 +8,7 @@ exactly the answers of the pattern run on the whole text.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import re._constants as sre
 import re._parser as sre_parse
@@ -15,6 +16,9 @@ import string
 from functools import lru_cache
 from typing import Iterator
 
+import ahocorasick_rs
+
+from .phrases import find_all
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
@@ -266,6 +270,39 @@ def _occurrences(hay: str, strings, finder: re.Pattern | None, pos: int, end: in
         m = finder.search(hay, m.start() + 1, end)
 
 
+class _LiteralPass:
+    """The literals of several gated patterns that read the same texts, found in one Aho-Corasick pass
+    (kept for the last text read)."""
+
+    def __init__(self, strings: set[str]):
+        self.strings = sorted(strings)
+        self.index = {s: i for i, s in enumerate(self.strings)}
+        self.ac = ahocorasick_rs.AhoCorasick(self.strings)
+        self._last: tuple[str | None, list[list[int]]] = (None, [])
+
+    def _positions(self, hay: str) -> list[list[int]]:
+        last = self._last
+        if last[0] is hay or last[0] == hay:
+            return last[1]
+        out: list[list[int]] = [[] for _ in self.strings]
+        for k, a, _b in find_all(self.ac, hay):
+            out[k].append(a)
+        for o in out:
+            o.sort()
+        self._last = (hay, out)
+        return out
+
+    def occurrences(self, hay: str, strings, pos: int, end: int) -> Iterator[int]:
+        """What ``_occurrences`` gives, from the pass."""
+        positions = self._positions(hay)
+        for s in strings:
+            found = positions[self.index[s]]
+            for i in found[bisect.bisect_left(found, pos):]:
+                if i + len(s) > end:
+                    break
+                yield i
+
+
 def gated(pattern: str, flags: int = 0) -> GatedPattern:
     """``GatedPattern`` of ``re.compile(pattern, flags)``."""
     return GatedPattern(re.compile(pattern, flags))
@@ -306,6 +343,18 @@ class GatedPattern:
         # many strings: one pattern of them all finds where any of them is quicker than str.find for each
         self._finders = [re.compile("|".join(map(re.escape, sorted(e[0], key=len, reverse=True))))
                          if len(e[0]) > _MANY_STRINGS else None for e in self.windows or ()]
+        self._shared: _LiteralPass | None = None
+
+    @staticmethod
+    def share_literals(patterns: list[GatedPattern]) -> None:
+        """Let several patterns that read the same texts find their literals in one pass over a text."""
+        for exact in (True, False):
+            group = [p for p in patterns if p.exact == exact and p.windows]
+            strings = {s for p in group for e in p.windows for s in e[0]}
+            if strings:
+                shared = _LiteralPass(strings)
+                for p in group:
+                    p._shared = shared
 
     def search(self, text: str) -> re.Match | None:
         return next(self.finditer(text), None)
@@ -316,7 +365,9 @@ class GatedPattern:
         starts: set[int] = set()
         n, budget = len(hay), max(64, (end - pos) // 16)
         for (strings, lo, hi, _chars), back, finder in zip(self.windows, self._back, self._finders):
-            for i in _occurrences(hay, strings, finder, pos + lo, end):
+            found = (self._shared.occurrences(hay, strings, pos + lo, end) if self._shared
+                     else _occurrences(hay, strings, finder, pos + lo, end))
+            for i in found:
                 first = i - hi if back is None else n - back.match(rev, n - i).end()
                 starts.update(range(max(pos, first), i - lo + 1))
                 if len(starts) > budget:

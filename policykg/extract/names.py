@@ -28,7 +28,9 @@ _ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 def _rules():
     raw = json.loads(resources.files("policykg.extract").joinpath("names.json").read_text(encoding="utf-8"))
     pats = [GatedPattern(re.compile(p.replace("{NAME}", NAME))) for p in raw["patterns"]]
-    return pats, GatedPattern(re.compile(raw["lists"])), frozenset(raw["stop"])
+    lists = GatedPattern(re.compile(raw["lists"]))
+    GatedPattern.share_literals([*pats, lists])   # they all read the whole text
+    return pats, lists, frozenset(raw["stop"])
 
 
 def written_in_lower_case(text: str, name: str) -> bool:

@@ -80,7 +80,7 @@ def collected(p: Policy) -> list[Collected]:
             continue   # no data, or none that needs another sentence
         blk = seg.blocks[s.block]
         t = p.text[s.start:s.end]
-        found = cues.scan(t)
+        found = p.cues_found(si)
         ok = cues.has("collect", t, found) and not cues.has("negation", t, found)
         if not ok and blk.kind == "item" and blk.lead >= 0:
             lead = seg.blocks[blk.lead]

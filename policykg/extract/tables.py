@@ -91,6 +91,8 @@ def _lines(text: str):
 
 def find_tables(text: str) -> list[Table]:
     """Runs of two or more lines split into two or more cells by pipes or tabs."""
+    if "|" not in text and "\t" not in text:
+        return []
     out: list[Table] = []
     run: list[tuple[int, int, str]] = []   # (start, end, separator); a |---| line has separator "-"
 
