@@ -11,7 +11,8 @@ Extraction runs in worker processes (``jobs``) or on any ``concurrent.futures.Ex
 manifest entry and the content hash the store holds for it, and returns a small ``Outcome``:
 "unchanged" (same hash, nothing extracted), a one-line failure, or the policy's N-Quads
 (``PolicyGraph``) and the few numbers the report needs. At most ``window`` tasks are in flight
-and at most ``BATCH_BYTES`` of N-Quads wait for the store, so memory stays bounded.
+and at most ``BATCHES_WAITING`` batches of ``BATCH_BYTES`` of N-Quads wait for the store, so
+memory stays bounded.
 """
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ from .graph.stores import open_store
 
 #: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
 #: or when the oldest result in it has waited this many seconds
-BATCH_BYTES = 8 * 1024 * 1024      # one transaction each: its size bounds the memory a write takes
+BATCH_BYTES = 8 * 1024 * 1024      # one bulk load each: its size bounds the memory a write takes
 BATCH_POLICIES = 200
 BATCH_SECONDS = 10.0
+BATCHES_WAITING = 3                # batches queued for the store while it writes one
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
 
@@ -198,11 +200,11 @@ def _outcomes(tasks: Iterator[tuple], jobs: int, executor: Executor | None, wind
 
 class _StoreWriter:
     """Writes batches to the store in a thread of its own, so that workers are fed while the
-    store loads (Oxigraph releases the GIL); at most one batch waits."""
+    store loads (Oxigraph releases the GIL); at most ``BATCHES_WAITING`` batches wait."""
 
     def __init__(self, store):
         self.store, self.error = store, None
-        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.queue: queue.Queue = queue.Queue(maxsize=BATCHES_WAITING)
         self.thread = threading.Thread(target=self._run, name="policykg-store-writer", daemon=True)
         self.thread.start()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import sys
 
@@ -195,7 +196,8 @@ def _policy_files(paths) -> tuple[list[str], int]:
 @_store_opt
 @click.option("--file", "qfile", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--named", help="Run a named query (see 'policykg queries').")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query variable.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (a whole number binds as a number).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--update", is_flag=True, help="Allow a SPARQL UPDATE.")
 def query(sparql, store, qfile, named, params, fmt, update):
@@ -222,7 +224,7 @@ def query(sparql, store, qfile, named, params, fmt, update):
         if "=" not in p:
             raise click.UsageError(f"--param {p!r}: expected NAME=VALUE")
         k, v = p.split("=", 1)
-        bindings[k.strip().lstrip("?$")] = v
+        bindings[k.strip().lstrip("?$")] = int(v) if re.fullmatch(r"-?\d+", v.strip()) else v
     is_upd = q.is_update(sparql)
     if is_upd and not update:
         raise Failed("this is a SPARQL UPDATE; the store is opened read-only (add --update to change it)")

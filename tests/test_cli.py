@@ -54,6 +54,9 @@ def test_query_formats(store):
     assert list(csv.reader(io.StringIO(r.output)))[0] == ["c"]
     r = CliRunner().invoke(main, ["query", "--store", store, "--named", "companies-of", "--param", "recipient=Stripe"])
     assert r.exit_code == 0 and "ZenGroup INC" in r.output
+    r = CliRunner().invoke(main, ["query", "--store", store, "--named", "overlap", "--param", "minControllers=3",
+                                  "--format", "csv"])
+    assert [row[0] for row in csv.reader(io.StringIO(r.output))] == ["organization", "Google", "Facebook"]
 
 
 def test_query_refuses_update_without_flag(store):

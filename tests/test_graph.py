@@ -139,3 +139,35 @@ def test_legal_basis_of_a_flow_is_in_the_graph(examples_store):
           ?c rdfs:label "INAGORA Co., Ltd." . ?r a pkg:UnnamedRecipient ; pkg:recipientCategory ?cat .
         }"""))
     assert [str(r["basis"].value) for r in rows] == ["https://w3id.org/dpv#LegalObligation"]
+
+
+def test_shortcuts_say_what_the_flows_say(examples_store):
+    """pkg:sharesDataWith / pkg:receivesData (read by overlap and blast-radius) hold, in each policy
+    graph, exactly the recipients of its flows and every organisation above them, with their data."""
+    flows = """SELECT ?g ?c ?o ?d WHERE { GRAPH ?g { ?f a dpv:Process ; dpv:hasDataController ?c ; dpv:hasRecipient ?r .
+                 OPTIONAL { ?f dpv:hasPersonalData ?d } }
+               ?r a dpv:Organisation ; org:subOrganizationOf* ?o }"""
+    want_shares, want_data = set(), set()
+    for r in rows(examples_store.query(flows))[1]:
+        want_shares.add((r["g"], r["c"], r["o"]))
+        if r["d"]:
+            want_data.add((r["g"], r["o"], r["d"]))
+    got_shares = {(r["g"], r["c"], r["o"]) for r in rows(examples_store.query(
+        "SELECT ?g ?c ?o WHERE { GRAPH ?g { ?c pkg:sharesDataWith ?o } }"))[1]}
+    got_data = {(r["g"], r["o"], r["d"]) for r in rows(examples_store.query(
+        "SELECT ?g ?o ?d WHERE { GRAPH ?g { ?o pkg:receivesData ?d } }"))[1]}
+    assert len(want_shares) > 30 and got_shares == want_shares
+    assert got_data == want_data
+
+
+def test_blast_radius_of_a_product_counts_its_flows_only(examples_store):
+    (google,) = analytics.blast_radius(examples_store, "Google")
+    (analytics_only,) = analytics.blast_radius(examples_store, "Google Analytics")
+    assert analytics_only["organization"] == "Google"
+    assert len(google["companies"]) == 4
+    assert analytics_only["companies"] == ["INAGORA Co., Ltd.", "Infomart Corporation", "ZenGroup INC"]
+
+
+def test_a_parameter_reaches_subqueries():
+    q = queries.bind("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?v } } } # WHERE { in a comment", {"v": 3})
+    assert q.count("VALUES ?v { 3 }") == 2
