@@ -58,22 +58,26 @@ class CueSet:
             self.always[name] = always if always or gated else [self.rx[name]]
             self.gated[name] = frozenset(gated)
         self.ac = ahocorasick_rs.AhoCorasick(list(lit_id)) if lit_id else None   # literal i is key i
+        self._gates = [tuple(self.gate.get(i, ())) for i in range(len(lit_id))]   # by literal id
+        self._one_set = frozenset(i for i, (_rx, more) in enumerate(self.parts) if not more)   # key set alone
 
     def __getitem__(self, name: str) -> re.Pattern:
         """The cue as one pattern (for where the match itself is wanted)."""
         return self.rx[name]
 
-    def scan(self, text: str) -> frozenset[int]:
+    def scan(self, text: str) -> set[int]:
         """Ids of the gated patterns whose required literals are all in the text."""
         if self.ac is None:
-            return frozenset()
+            return set()
         lits = {i for i, _a, _b in find_all(self.ac, lower_for_literals(text))}
         cands: set[int] = set()
+        gates = self._gates
         for i in lits:
-            cands.update(self.gate.get(i, ()))
-        return frozenset(c for c in cands if all(not f.isdisjoint(lits) for f in self.parts[c][1]))
+            cands.update(gates[i])
+        ready = cands & self._one_set
+        return ready.union(c for c in cands - ready if all(not f.isdisjoint(lits) for f in self.parts[c][1]))
 
-    def has(self, name: str, text: str, found: frozenset[int] | None = None) -> bool:
+    def has(self, name: str, text: str, found: set[int] | None = None) -> bool:
         """Whether cue ``name`` matches the text (``found``: its ``scan``, computed here if not given)."""
         if any(rx.search(text) for rx in self.always[name]):
             return True

@@ -23,12 +23,10 @@ class Annotated:
 
     def _within(self, items, start: int, end: int, skip=()):
         starts = self._starts[id(items)]
-        out = []
-        for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
-            a, b, key = items[i]
-            if b <= end and not any(x <= a < y for x, y in skip):
-                out.append((a, b, key))
-        return out
+        found = items[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+        if not skip:
+            return [x for x in found if x[1] <= end]
+        return [(a, b, key) for a, b, key in found if b <= end and not any(x <= a < y for x, y in skip)]
 
     def data_in(self, start: int, end: int, skip=()) -> list[str]:
         """Data-category IRIs named in text[start:end], most specific first, no duplicates.

@@ -47,7 +47,7 @@ class Policy:
         self.section_end = self._section_ends()
         self.tables = [t for t in find_tables(self.text) if t.is_recipient_table]
         self.actions: dict[tuple, str] = {}   # what a context says is done (_action), once per context
-        self._cues_found: dict[int, frozenset[int]] = {}
+        self._cues_found: dict[int, set[int]] = {}
 
     def in_table(self, pos: int) -> bool:
         """Inside the body of a recipient table (those rows are read as table rows, not as prose)."""
@@ -75,7 +75,7 @@ class Policy:
     def stext(self, i: int) -> str:
         return self.seg.sentence_text(i)
 
-    def cues_found(self, i: int) -> frozenset[int]:
+    def cues_found(self, i: int) -> set[int]:
         """``lex.cues.scan`` of sentence i, once."""
         if i not in self._cues_found:
             self._cues_found[i] = self.lex.cues.scan(self.stext(i))
@@ -264,7 +264,7 @@ class Decider:
         self.mentions = mentions
         self.cues = p.lex.cues
         self._cache: dict[int, str] = {}
-        self._found: dict[int, frozenset[int]] = {}
+        self._found: dict[int, set[int]] = {}
         self._has: dict[tuple[str, int], bool] = {}
         self._decided: dict[int, tuple[str, list[int]]] = {}
         self.data_for: dict[tuple, list[str]] = {}   # _data_for's answers, once per question
