@@ -79,8 +79,12 @@ class CueSet:
 
     def has(self, name: str, text: str, found: set[int] | None = None) -> bool:
         """Whether cue ``name`` matches the text (``found``: its ``scan``, computed here if not given)."""
-        if any(rx.search(text) for rx in self.always[name]):
+        always = self.always[name]
+        if always and any(rx.search(text) for rx in always):
             return True
         if found is None:
             found = self.scan(text)
-        return any(self.parts[i][0].search(text) for i in self.gated[name] & found)
+        for i in self.gated[name] & found:
+            if self.parts[i][0].search(text):
+                return True
+        return False

@@ -279,12 +279,13 @@ class Decider:
 
     def has(self, cue: str, sent: int) -> bool:
         key = (cue, sent)
-        if key not in self._has:
+        known = self._has.get(key)
+        if known is None:
             masked = self.masked(sent)
             if sent not in self._found:   # (a sentence that names no organisation reads as it is written)
                 self._found[sent] = self.cues.scan(masked) if sent in self.by_sentence else self.p.cues_found(sent)
-            self._has[key] = self.cues.has(cue, masked, self._found[sent])
-        return self._has[key]
+            known = self._has[key] = self.cues.has(cue, masked, self._found[sent])
+        return known
 
     def negated(self, sent: int) -> bool:
         return self.has("negation", sent)

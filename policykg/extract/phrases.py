@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections import defaultdict
 from typing import Iterator
 
 import ahocorasick_rs
@@ -153,17 +152,19 @@ class _Pass:
         self.ac = ahocorasick_rs.AhoCorasick(list(owners)) if owners else None
         self._last: tuple[str | None, list] = (None, [])
 
-    def hits(self, t: str) -> list[dict[int, list[int]]]:
-        """For each matcher, its phrases in ``t``: start -> lengths."""
+    def hits(self, t: str) -> list[list[tuple[int, int]]]:
+        """For each matcher, its phrases in ``t`` as (start, -length), by start and longest first."""
         last = self._last
         if last[0] == t:
             return last[1]
-        out: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.n)]
+        out: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
         if self.ac is not None:
             owners = self.owners
             for k, a, b in find_all(self.ac, t):
                 for i in owners[k]:
-                    out[i][a].append(b - a)
+                    out[i].append((a, a - b))
+        for hits in out:
+            hits.sort()
         self._last = (t, out)
         return out
 
@@ -202,21 +203,20 @@ class PhraseMatcher:
         else:
             sq = _Squeezed(folded if folded is not None else fold(text, self.lower))
         t2, n = sq.text, len(sq.text)
-        hits = self._pass.hits(t2)[self._index]
         word = _ASCII_WORD
-        last = 0
-        for a in sorted(hits):
-            if a < last or (a > 0 and t2[a] in word and t2[a - 1] in word):
+        last, done = 0, -1   # done: the start last matched or turned down
+        for a, minus in self._pass.hits(t2)[self._index]:
+            if a == done:
                 continue
-            for length in sorted(hits[a], reverse=True):
-                b = a + length
-                suf = self._suffix(t2, b)
-                if not suf and t2[b - 1] in word and b < n and t2[b] in word:
-                    continue   # inside a longer word
-                b += len(suf)
-                yield sq.back(a), sq.back(b - 1) + 1, self.keys[t2[a:a + length]]
-                last = b
-                break
+            if a < last or (a > 0 and t2[a] in word and t2[a - 1] in word):
+                done = a
+                continue
+            b = a - minus
+            suf = self._suffix(t2, b)
+            if not suf and t2[b - 1] in word and b < n and t2[b] in word:
+                continue   # inside a longer word: a shorter phrase at the same start may do
+            yield sq.back(a), sq.back(b + len(suf) - 1) + 1, self.keys[t2[a:b]]
+            last, done = b + len(suf), a
 
     def _suffix(self, t: str, b: int) -> str:
         """The plural or possessive ending at ``b`` that ends a word there, if any."""
