@@ -74,6 +74,7 @@ def collected(p: Policy) -> list[Collected]:
         if b.kind == "heading" and cues.has("collect", p.text[b.content_start:b.end]):
             collect_headings.add(i)
     out: dict[str, Collected] = {}
+    lead_collects: dict[int, bool] = {}   # whether a list's lead-in says it collects, once per lead-in
     for si, s in enumerate(seg.sentences):
         spans = ann.data_spans(s.start, s.end)
         if all(iri in out and len(out[iri].evidence) >= _MAX_EVIDENCE for _a, _b, iri in spans):
@@ -83,8 +84,10 @@ def collected(p: Policy) -> list[Collected]:
         found = p.cues_found(si)
         ok = cues.has("collect", t, found) and not cues.has("negation", t, found)
         if not ok and blk.kind == "item" and blk.lead >= 0:
-            lead = seg.blocks[blk.lead]
-            ok = cues.has("collect", p.text[lead.content_start:lead.end])
+            if blk.lead not in lead_collects:
+                lead = seg.blocks[blk.lead]
+                lead_collects[blk.lead] = cues.has("collect", p.text[lead.content_start:lead.end])
+            ok = lead_collects[blk.lead]
         if not ok:
             ok = any(h in collect_headings for h in p.headings(s.block)[:2])
         if not ok:

@@ -24,6 +24,7 @@ _SOFT_BREAK = re.compile(r"[\s,、，;；]")
 _LABEL_VALUE = re.compile(r"[:：]\s*\S")
 _JA_SENTENCE_END = re.compile(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$")
 _URL_MAIL_PHONE = re.compile(r"https?://|@|\b\d{3}-\d{4}\b")
+_MAY_END = re.compile(r"[.!?][\"'”’)\]]*\s|[。！？]")   # what every match of _SENT_END begins with
 _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"“'‘(\[]?[A-Z0-9])|[。！？](?:[」』）)]*)")
 
 
@@ -95,7 +96,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     pos = start
     chunk = text[start:end]
-    for m in _SENT_END.finditer(chunk):
+    for m in _SENT_END.finditer(chunk) if _MAY_END.search(chunk) else ():
         cut = start + m.end()
         if chunk[m.start()] == "." and _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]")):
             continue
@@ -135,29 +136,28 @@ def cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int
 
 def segment(text: str) -> Segmentation:
     """Blocks and sentences of a policy text."""
-    lines: list[tuple[int, int]] = []
+    lines: list[tuple[int, int, str]] = []   # (start, end, text) of each line
     pos = 0
     cont: set[int] = set()   # starts of the second and later pieces of an over-long line
     for line in text.split("\n"):
         if len(line) <= MAX_BLOCK:
-            lines.append((pos, pos + len(line)))
+            lines.append((pos, pos + len(line), line))
         else:
             pieces = cut_long(text, pos, pos + len(line), MAX_BLOCK)
-            lines.extend(pieces)
+            lines.extend((a, b, text[a:b]) for a, b in pieces)
             cont.update(a for a, _b in pieces[1:])
         pos += len(line) + 1
-    nonempty = [(a, b) for a, b in lines if text[a:b].strip()]
+    nonempty = [x for x in lines if x[2].strip()]
     blocks: list[Block] = []
     sentences: list[Sentence] = []
     heading_stack: list[tuple[int, int]] = []   # (level, block index)
     list_parents: list[tuple[int, int]] = []    # (indent, block index) of open list items
     last_para = -1
     merged: set[int] = set()   # lines that are the value of the label item above them
-    for n, (a, b) in enumerate(nonempty):
+    for n, (a, b, line) in enumerate(nonempty):
         if n in merged:
             continue
-        line = text[a:b]
-        nxt = text[nonempty[n + 1][0]:nonempty[n + 1][1]] if n + 1 < len(nonempty) else None
+        nxt = nonempty[n + 1][2] if n + 1 < len(nonempty) else None
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         md = _MD_HEADING.match(line)
         bullet = _BULLET.match(line)
