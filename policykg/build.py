@@ -33,10 +33,10 @@ from .graph.stores import open_store
 
 #: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
 #: or when the oldest result in it has waited this many seconds
-BATCH_BYTES = 8 * 1024 * 1024      # one bulk load each: its size bounds the memory a write takes
+BATCH_BYTES = 32 * 1024 * 1024     # one bulk load each (smaller ones cost the store more CPU)
 BATCH_POLICIES = 200
 BATCH_SECONDS = 10.0
-BATCHES_WAITING = 3                # batches queued for the store while it writes one
+BATCHES_WAITING = 2                # batches queued for the store while it writes one
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
 
