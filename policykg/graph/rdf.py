@@ -148,8 +148,14 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
         o.add(ctrl_iri, DPV + "hasCountry", country_iri(ctrl.country))
     w.add(doc, DCT + "publisher", ctrl_iri)
 
-    top_of: dict[str, str] = {}        # organisation written -> the top of its parent chain here
+    written: set[str] = set()          # organisations written
     parent_of: dict[str, str] = {}     # organisation -> its parent, as written here
+
+    def chain(iri: str):
+        """The organisation and those above it, as written here (acyclic: see party_node)."""
+        while iri:
+            yield iri
+            iri = parent_of.get(iri)
 
     def party_node(p: Party) -> str:
         rid = None
@@ -157,8 +163,8 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
             known = reg.find_name(p.name)
             rid = known.id if known else None
         iri = org_iri(p, rid)
-        if iri not in top_of:
-            top_of[iri] = iri
+        if iri not in written:
+            written.add(iri)
             o.add(iri, TYPE, DPV + "Recipient")
             o.add(iri, LABEL, _lit(p.name))
             if p.category:
@@ -170,14 +176,13 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
             else:
                 o.add(iri, TYPE, PKG + "UnnamedRecipient")
         org = reg.get(rid) if rid else None
-        if org and p.parent and org.parent in reg.orgs and top_of[iri] == iri:   # linked once
+        if org and p.parent and org.parent in reg.orgs and iri not in parent_of:   # linked once
             parent = reg.get(org.parent)
             grand = reg.orgs.get(parent.parent) if parent.parent else None
             pnode = party_node(Party(name=parent.name, organization=reg.top(parent.id).name, category=parent.category,
                                      country=parent.country, parent=grand.name if grand else None, known=True))
-            if top_of[pnode] != iri:                                             # no cycle
+            if iri not in chain(pnode):                                             # no cycle
                 o.add(iri, ORG + "subOrganizationOf", pnode)
-                top_of[iri] = top_of[pnode]
                 parent_of[iri] = pnode
         return iri
 
@@ -204,10 +209,9 @@ def _policy_lines(r: PolicyResult, registry=None) -> tuple[str, list[str], list[
     for n, f in enumerate(r.flows):
         fi = f"{base}/{n}"
         rec = party_node(f.recipient)
-        node = rec if f.recipient.organization is not None else None
-        while node:                       # the chain is acyclic: see party_node
-            shortcuts.setdefault(node, set()).update(d.iri for d in f.data)
-            node = parent_of.get(node)
+        if f.recipient.organization is not None:
+            for node in chain(rec):
+                shortcuts.setdefault(node, set()).update(d.iri for d in f.data)
         proc, subprops = ACTIONS.get(f.action, ACTIONS["share"])
         w.add(fi, TYPE, DPV + "Process")
         w.add(fi, DPV + "hasDataController", ctrl_iri)
