@@ -1,5 +1,4 @@
 """What the five example policies must give (issue: policykg end to end)."""
-import pytest
 
 PAYMENT_IRIS = {"https://w3id.org/dpv/pd#PaymentCardNumber", "https://w3id.org/dpv/pd#CreditCardNumber",
                 "https://w3id.org/dpv/pd#Financial", "https://w3id.org/dpv/pd#PaymentCard"}

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import EXAMPLES, example
-from policykg.extract import ReadError, extract_file, extract_text, read_path
+from policykg.extract import ReadError, extract_text, read_path
 from policykg.extract.read import read_bytes
 
 GOOD = sorted(f for f in os.listdir(EXAMPLES) if f.endswith(".txt"))
