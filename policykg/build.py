@@ -33,8 +33,8 @@ from .graph.stores import open_store
 
 #: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
 #: or when the oldest result in it has waited this many seconds
-BATCH_BYTES = 32 * 1024 * 1024     # one bulk load each (smaller ones cost the store more CPU)
-BATCH_POLICIES = 200
+BATCH_BYTES = 128 * 1024 * 1024    # one bulk load each: while workers extract, the store spends
+BATCH_POLICIES = 1000              # less CPU on fewer, larger loads (bench/RESULTS.md)
 BATCH_SECONDS = 10.0
 BATCHES_WAITING = 2                # batches queued for the store while it writes one
 
@@ -233,7 +233,8 @@ class _StoreWriter:
 
 def build(paths: Iterable[str], store, manifest: str | dict | None = None, force: bool = False,
           progress: Callable[[Outcome], None] | None = None, max_bytes: int | None = None,
-          jobs: int | None = None, executor: Executor | None = None, window: int | None = None) -> BuildReport:
+          jobs: int | None = None, executor: Executor | None = None, window: int | None = None,
+          batch_policies: int = BATCH_POLICIES) -> BuildReport:
     """Extract every policy under ``paths`` and store each in its own named graph.
 
     A policy whose text has the hash its graph holds is skipped without extraction unless
@@ -242,7 +243,8 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
     only used for the default ``window``, the number of tasks in flight: 4 per job).
     ``store``: a folder, a ``sparql+http(s)://`` endpoint, a ``Store`` or any store with the interface in
     ``policykg.graph.store``.
-    ``progress`` is called with each file's ``Outcome``.
+    ``progress`` is called with each file's ``Outcome``. ``batch_policies``: the most policies
+    written to the store at once (fewer: less memory, more CPU for the store).
     """
     jobs = jobs or default_jobs()
     window = window or 4 * jobs
@@ -270,7 +272,7 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
                 report.flows += out.flows
                 report.recipients.update(out.recipients)
                 report.controllers.append(out.controller)
-            if batch and (size >= BATCH_BYTES or len(batch) >= BATCH_POLICIES
+            if batch and (size >= BATCH_BYTES or len(batch) >= batch_policies
                           or time.monotonic() - since >= BATCH_SECONDS):
                 writer.put(batch)
                 batch, size, since = [], 0, time.monotonic()

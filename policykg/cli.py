@@ -138,9 +138,11 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--force", is_flag=True, help="Re-extract policies whose text is unchanged.")
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores; 1: no workers).")
+@click.option("--batch", type=click.IntRange(min=1),
+              help="Most policies written to the store at once (default 1000; fewer: less memory, a slower build).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on a Dask cluster (tcp://scheduler:8786).")
-def build(paths, store, manifest, force, max_bytes, jobs, quiet, dask_address):
+def build(paths, store, manifest, force, max_bytes, jobs, batch, quiet, dask_address):
     """Extract policies and store each as a named graph."""
     from .build import build as run_build, read_manifest
     man = None
@@ -152,7 +154,8 @@ def build(paths, store, manifest, force, max_bytes, jobs, quiet, dask_address):
     files, empty = _policy_files(paths)
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
-        opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None)
+        opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None,
+                    **({"batch_policies": batch} if batch else {}))
         report = (_build_on_dask(files, st, dask_address, opts) if dask_address
                   else run_build(files, st, jobs=jobs, **opts))
     n_pol = st.count_policies()

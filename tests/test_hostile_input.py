@@ -236,7 +236,7 @@ def _graph_sizes(store: str) -> dict[str, list[int]]:
         s.close()
 
 
-COPIES = 120   # 600 policies: the build stores them in several batches, the first after about 10 s
+COPIES = 120   # 600 policies: the build stores them in batches of 50
 
 
 @pytest.mark.slow
@@ -252,7 +252,7 @@ def test_build_killed_mid_way_leaves_a_store_that_opens_and_answers(policykg_cmd
         for f in GOOD:
             shutil.copy(example(f), d / f)
     store = str(tmp_path / "store")
-    proc = subprocess.Popen([policykg_cmd, "build", str(folder), "--store", store], start_new_session=True,
+    proc = subprocess.Popen([policykg_cmd, "build", str(folder), "--store", store, "--batch", "50"], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         stored, deadline = 0, time.monotonic() + 600

@@ -5,6 +5,7 @@ lead-in (the sentence that introduces the list) and every block its section head
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -24,8 +25,9 @@ _SOFT_BREAK = re.compile(r"[\s,、，;；]")
 _LABEL_VALUE = re.compile(r"[:：]\s*\S")
 _JA_SENTENCE_END = re.compile(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$")
 _URL_MAIL_PHONE = re.compile(r"https?://|@|\b\d{3}-\d{4}\b")
-_MAY_END = re.compile(r"[.!?][\"'”’)\]]*\s|[。！？]")   # what every match of _SENT_END begins with
-_SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+[\"“'‘(\[]?[A-Z0-9])|[。！？](?:[」』）)]*)")
+# a sentence's end: ". " before a capital or digit (closing quotes kept), or "。" (closers kept);
+# written to begin with one character class, which the regex engine looks for quickly
+_SENT_END = re.compile(r"[.!?。！？](?:(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“'‘(\[]?[A-Z0-9])|(?<=[。！？])[」』）)]*)")
 
 
 @dataclass
@@ -91,14 +93,24 @@ def _is_heading(line: str, next_line: str | None) -> bool:
     return body[:1].isupper() or body[:1].isdigit() or not body[:1].isascii() or stripped.startswith("[")
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of text[start:end] as (start, end) pairs, whitespace trimmed."""
+def sentence_ends(text: str) -> list[tuple[int, int]]:
+    """Every place in the text where a sentence may end, as (start, end) of the end mark."""
+    return [m.span() for m in _SENT_END.finditer(text)]
+
+
+def split_sentences(text: str, start: int, end: int, ends: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as (start, end) pairs, whitespace trimmed (``ends``: the
+    text's ``sentence_ends``, found here if not given). An end mark that reaches outside
+    text[start:end] is not one: what is left of the stretch is its last sentence."""
+    if ends is None:
+        ends = [(a + start, b + start) for a, b in map(re.Match.span, _SENT_END.finditer(text[start:end]))]
     spans = []
     pos = start
-    chunk = text[start:end]
-    for m in _SENT_END.finditer(chunk) if _MAY_END.search(chunk) else ():
-        cut = start + m.end()
-        if chunk[m.start()] == "." and _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]")):
+    for i in range(bisect.bisect_left(ends, (start, start)), len(ends)):
+        a, cut = ends[i]
+        if cut > end:
+            break
+        if text[a] == "." and _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]")):
             continue
         spans.append((pos, cut))
         pos = cut
@@ -154,6 +166,7 @@ def segment(text: str) -> Segmentation:
     list_parents: list[tuple[int, int]] = []    # (indent, block index) of open list items
     last_para = -1
     merged: set[int] = set()   # lines that are the value of the label item above them
+    ends = sentence_ends(text)
     for n, (a, b, line) in enumerate(nonempty):
         if n in merged:
             continue
@@ -199,7 +212,7 @@ def segment(text: str) -> Segmentation:
                 last_para = idx
                 list_parents = []
         blocks.append(blk)
-        for s, e in split_sentences(text, cstart, b):
+        for s, e in split_sentences(text, cstart, b, ends):
             blk.sentences.append(len(sentences))
             sentences.append(Sentence(s, e, idx))
     return Segmentation(text=text, blocks=blocks, sentences=sentences)
