@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .lexicon import Lexicon, _org_key
-from .literals import GatedPattern, gated
+from .literals import GatedPattern, gated, lowered
 from .model import Party
 from .phrases import Folded, fold
 
@@ -181,7 +181,7 @@ def controller_country(text: str, name: str, lex: Lexicon, folded: Folded | None
         return cc
     counts: dict[str, int] = {}
     folded = folded or Folded(text)
-    for m in re.finditer(r"(?im)^.{0,40}(?:address|所在地|住所)\s*[:：].*$", text):
+    for m in _address_lines(text):
         for _a, _b, cc in lex.places.finditer(m.group(0), folded.case[m.start():m.end()]):
             counts[cc] = counts.get(cc, 0) + 3
     if not counts:
@@ -191,6 +191,31 @@ def controller_country(text: str, name: str, lex: Lexicon, folded: Folded | None
     if counts:
         return max(counts, key=lambda k: counts[k])
     return None
+
+
+_ADDRESS_LINE = re.compile(r"(?im)^.{0,40}(?:address|所在地|住所)\s*[:：].*$")
+
+
+def _address_lines(text: str):
+    """The matches of ``_ADDRESS_LINE`` ("Address: ..."), tried only at the lines holding the word."""
+    low = lowered(text)
+    words = sorted(i for w in ("address", "所在地", "住所") for i in _find_all(low, w))
+    end = 0
+    for i in words:
+        line = text.rfind("\n", 0, i) + 1
+        if line < end or i - line > 40:
+            continue
+        m = _ADDRESS_LINE.match(text, line)
+        if m:
+            yield m
+            end = m.end()
+
+
+def _find_all(text: str, word: str):
+    i = text.find(word)
+    while i != -1:
+        yield i
+        i = text.find(word, i + 1)
 
 
 def is_controller_name(candidate: str, controller: Party) -> bool:

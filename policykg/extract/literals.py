@@ -321,6 +321,11 @@ def _forms(text: str) -> tuple[str, str]:
     return _last_forms[1], _last_forms[2]
 
 
+def lowered(text: str) -> str:
+    """``lower_for_literals`` of the text, computed once for the patterns that read the same text."""
+    return _forms(text)[0]
+
+
 class GatedPattern:
     """A compiled pattern whose ``finditer`` tries only the positions where a match can start, given
     where the text holds its literals; the matches are those of ``re.Pattern.finditer``.
