@@ -11,15 +11,13 @@ Extraction runs in worker processes (``jobs``) or on any ``concurrent.futures.Ex
 manifest entry and the content hash the store holds for it, and returns a small ``Outcome``:
 "unchanged" (same hash, nothing extracted), a one-line failure, or the policy's N-Quads
 (``PolicyGraph``) and the few numbers the report needs. At most ``window`` tasks are in flight
-and at most ``BATCHES_WAITING`` batches of ``BATCH_BYTES`` of N-Quads wait for the store, so
-memory stays bounded.
+and at most two batches' worth of N-Quads wait for the store, so memory stays bounded.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import os
-import queue
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
@@ -31,12 +29,16 @@ from .extract.model import PolicyResult
 from .graph.rdf import PolicyGraph, policy_graph, policy_iri
 from .graph.stores import open_store
 
-#: a batch goes to the store when it holds this many bytes of N-Quads or this many policies,
-#: or when the oldest result in it has waited this many seconds
-BATCH_BYTES = 128 * 1024 * 1024    # one bulk load each: while workers extract, the store spends
-BATCH_POLICIES = 1000              # less CPU on fewer, larger loads (bench/RESULTS.md)
+#: the store writes the results waiting for it whenever it is free, at most BATCH_POLICIES or
+#: BATCH_BYTES of N-Quads at a time, and at least as many as it has written so far, from
+#: BATCH_MIN_POLICIES up (or all there are once extraction is over, or once the oldest has waited
+#: BATCH_SECONDS): while workers extract, the store spends less CPU on fewer, larger loads
+#: (bench/RESULTS.md), and a small corpus still goes in while it is extracted. Extraction waits
+#: while twice the most are waiting, so memory stays bounded.
+BATCH_MIN_POLICIES = 200
+BATCH_POLICIES = 1000
+BATCH_BYTES = 128 * 1024 * 1024
 BATCH_SECONDS = 10.0
-BATCHES_WAITING = 2                # batches queued for the store while it writes one
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
 
@@ -148,9 +150,13 @@ def process_file(path: str, entry: ManifestEntry, known_hash: str | None = None,
 
 
 def _warm_up() -> None:
-    """Load the lexicon once per worker process, before its first task."""
+    """Load the lexicon once per worker process, before its first task, and leave its objects out
+    of the garbage collector's full passes (they live as long as the process)."""
+    import gc
+
     from .extract.lexicon import load
     load()
+    gc.freeze()
 
 
 def _process_pool(jobs: int) -> ProcessPoolExecutor:
@@ -199,30 +205,70 @@ def _outcomes(tasks: Iterator[tuple], jobs: int, executor: Executor | None, wind
 
 
 class _StoreWriter:
-    """Writes batches to the store in a thread of its own, so that workers are fed while the
-    store loads (Oxigraph releases the GIL); at most ``BATCHES_WAITING`` batches wait."""
+    """Writes results to the store in a thread of its own, so that workers are fed while the store
+    loads (Oxigraph releases the GIL): each time it is free it takes what has come meanwhile as one
+    batch, of up to ``most`` policies (see the constants above)."""
 
-    def __init__(self, store):
-        self.store, self.error = store, None
-        self.queue: queue.Queue = queue.Queue(maxsize=BATCHES_WAITING)
+    def __init__(self, store, most: int = BATCH_POLICIES):
+        self.store, self.most, self.error = store, most, None
+        self.written = 0                   # policies taken so far
+        self.pending: list[PolicyGraph] = []
+        self.size = 0                      # bytes of N-Quads pending
+        self.since = 0.0                   # when the oldest pending result came
+        self.closed = False
+        self.cond = threading.Condition()
         self.thread = threading.Thread(target=self._run, name="policykg-store-writer", daemon=True)
         self.thread.start()
 
+    def _ready(self) -> bool:
+        least = min(self.most, max(BATCH_MIN_POLICIES, self.written))
+        return bool(self.pending) and (self.closed or len(self.pending) >= least or self.size >= BATCH_BYTES
+                                       or time.monotonic() - self.since >= BATCH_SECONDS)
+
+    def _take(self) -> list[PolicyGraph]:
+        n, size = 0, 0
+        while n < min(len(self.pending), self.most) and (n == 0 or size + len(self.pending[n].nquads) <= BATCH_BYTES):
+            size += len(self.pending[n].nquads)
+            n += 1
+        batch, self.pending = self.pending[:n], self.pending[n:]
+        self.size -= size
+        self.written += n
+        self.since = time.monotonic()
+        self.cond.notify_all()
+        return batch
+
     def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
+        while True:
+            with self.cond:
+                while not self._ready() and not (self.closed and not self.pending):
+                    self.cond.wait(timeout=1.0)
+                if not self.pending:
+                    return
+                batch = self._take()
             if self.error is None:
                 try:
                     self.store.add_graphs(batch)
                 except BaseException as exc:            # re-raised in the building thread
                     self.error = exc
 
-    def put(self, batch: list[PolicyGraph]) -> None:
+    def put(self, graph: PolicyGraph) -> None:
+        """Add one policy's graph; waits while twice the most the store takes at once are waiting."""
         self._check()
-        self.queue.put(batch)
+        with self.cond:
+            while (len(self.pending) >= 2 * self.most or self.size >= 2 * BATCH_BYTES) and self.thread.is_alive():
+                self.cond.wait(timeout=1.0)
+            if not self.pending:
+                self.since = time.monotonic()
+            self.pending.append(graph)
+            self.size += len(graph.nquads)
+            if self._ready():
+                self.cond.notify_all()
 
     def close(self) -> None:
-        """Wait until every batch is written; raise the writer's error if it had one."""
-        self.queue.put(None)
+        """Wait until every result is written; raise the writer's error if it had one."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
         self.thread.join()
         self._check()
 
@@ -257,29 +303,20 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
         st.ensure_vocabulary()
         known = {} if force else st.policy_hashes()
         tasks = ((p, manifest_for(p, man), known.get(policy_iri(p)), max_bytes) for p in iter_policy_files(paths))
-        writer = _StoreWriter(st)
-        batch: list[PolicyGraph] = []
-        size, since = 0, time.monotonic()
+        writer = _StoreWriter(st, batch_policies)
         for out in _outcomes(tasks, jobs, executor, window):
             if out.status == "failed":
                 report.failed.append(Failure(out.path, out.reason))
             elif out.status == "unchanged":
                 report.skipped += 1
             else:
-                batch.append(out.graph)
-                size += len(out.graph.nquads)
+                writer.put(out.graph)
                 report.stored += 1
                 report.flows += out.flows
                 report.recipients.update(out.recipients)
                 report.controllers.append(out.controller)
-            if batch and (size >= BATCH_BYTES or len(batch) >= batch_policies
-                          or time.monotonic() - since >= BATCH_SECONDS):
-                writer.put(batch)
-                batch, size, since = [], 0, time.monotonic()
             if progress:
                 progress(out)
-        if batch:
-            writer.put(batch)
     finally:
         if writer:
             writer.close()

@@ -179,6 +179,32 @@ def test_at_most_window_tasks_are_in_flight(tmp_path):
     assert ex.most == 2
 
 
+class BatchRecordingStore(Store):
+    """The embedded store, noting the size of every batch the build writes."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.batches: list[int] = []
+
+    def add_graphs(self, batch):
+        self.batches.append(len(batch))
+        super().add_graphs(batch)
+
+
+def test_the_store_takes_batches_of_at_most_batch_policies(tmp_path):
+    files = [os.path.join(EXAMPLES, f) for f in sorted(os.listdir(EXAMPLES)) if f.endswith(".txt")] * 4
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i, f in enumerate(files):                      # 20 policies, distinct paths
+        shutil.copy(f, folder / f"{i:02d}-{os.path.basename(f)}")
+    st = BatchRecordingStore(str(tmp_path / "store"))
+    report = build([str(folder)], st, jobs=2, batch_policies=3)
+    assert report.stored == 20
+    assert sum(st.batches) == 20 and max(st.batches) <= 3 and len(st.batches) >= 7
+    assert st.count_policies() == 20
+    st.close()
+
+
 def _build_cmd(policykg_cmd, store, *extra):
     return [policykg_cmd, "build", EXAMPLES, "--manifest", MANIFEST, "--store", store, *extra]
 
