@@ -167,14 +167,20 @@ class CountingExecutor(ThreadPoolExecutor):
             self.now -= 1
 
 
-def test_at_most_window_tasks_are_in_flight(tmp_path):
-    files = [os.path.join(EXAMPLES, f) for f in sorted(os.listdir(EXAMPLES)) if f.endswith(".txt")] * 3
+def copies(tmp_path, times: int) -> str:
+    """A folder with ``times`` copies of the example policies (5 each time), at distinct paths."""
+    files = [os.path.join(EXAMPLES, f) for f in sorted(os.listdir(EXAMPLES)) if f.endswith(".txt")] * times
     folder = tmp_path / "many"
     folder.mkdir()
-    for i, f in enumerate(files):                      # 15 policies, distinct paths
+    for i, f in enumerate(files):
         shutil.copy(f, folder / f"{i:02d}-{os.path.basename(f)}")
+    return str(folder)
+
+
+def test_at_most_window_tasks_are_in_flight(tmp_path):
+    folder = copies(tmp_path, 3)                      # 15 policies
     with CountingExecutor(4) as ex:
-        report = build([str(folder)], str(tmp_path / "store"), executor=ex, window=2)
+        report = build([folder], str(tmp_path / "store"), executor=ex, window=2)
     assert report.stored == 15
     assert ex.most == 2
 
@@ -192,13 +198,9 @@ class BatchRecordingStore(Store):
 
 
 def test_the_store_takes_batches_of_at_most_batch_policies(tmp_path):
-    files = [os.path.join(EXAMPLES, f) for f in sorted(os.listdir(EXAMPLES)) if f.endswith(".txt")] * 4
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i, f in enumerate(files):                      # 20 policies, distinct paths
-        shutil.copy(f, folder / f"{i:02d}-{os.path.basename(f)}")
+    folder = copies(tmp_path, 4)                      # 20 policies
     st = BatchRecordingStore(str(tmp_path / "store"))
-    report = build([str(folder)], st, jobs=2, batch_policies=3)
+    report = build([folder], st, jobs=2, batch_policies=3)
     assert report.stored == 20
     assert sum(st.batches) == 20 and max(st.batches) <= 3 and len(st.batches) >= 7
     assert st.count_policies() == 20
