@@ -150,12 +150,15 @@ def process_file(path: str, entry: ManifestEntry, known_hash: str | None = None,
 
 
 def _warm_up() -> None:
-    """Load the lexicon once per worker process, before its first task, and leave its objects out
-    of the garbage collector's full passes (they live as long as the process)."""
-    import gc
-
+    """Load the lexicon once per worker process, before its first task."""
     from .extract.lexicon import load
     load()
+    _freeze()
+
+
+def _freeze() -> None:
+    """In a worker: leave what it holds now (the lexicon) out of the garbage collector's full passes."""
+    import gc
     gc.freeze()
 
 
@@ -164,8 +167,9 @@ def _process_pool(jobs: int) -> ProcessPoolExecutor:
     (they never touch the store)."""
     import multiprocessing
     if "fork" in multiprocessing.get_all_start_methods():
-        _warm_up()
-        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        from .extract.lexicon import load
+        load()
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_freeze)
     return ProcessPoolExecutor(jobs, initializer=_warm_up)
 
 
