@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .lexicon import Lexicon, _org_key
-from .literals import GatedPattern, gated, lowered
+from .literals import GatedPattern, _occurrences, gated, lowered
 from .model import Party
 from .phrases import Folded, fold
 
@@ -199,7 +199,7 @@ _ADDRESS_LINE = re.compile(r"(?im)^.{0,40}(?:address|所在地|住所)\s*[:：].
 def _address_lines(text: str):
     """The matches of ``_ADDRESS_LINE`` ("Address: ..."), tried only at the lines holding the word."""
     low = lowered(text)
-    words = sorted(i for w in ("address", "所在地", "住所") for i in _find_all(low, w))
+    words = sorted(_occurrences(low, ("address", "所在地", "住所"), None, 0, len(low)))
     end = 0
     for i in words:
         line = text.rfind("\n", 0, i) + 1
@@ -209,13 +209,6 @@ def _address_lines(text: str):
         if m:
             yield m
             end = m.end()
-
-
-def _find_all(text: str, word: str):
-    i = text.find(word)
-    while i != -1:
-        yield i
-        i = text.find(word, i + 1)
 
 
 def is_controller_name(candidate: str, controller: Party) -> bool:

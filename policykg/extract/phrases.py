@@ -54,12 +54,13 @@ _GAP = re.compile(r"[\s\-][\s\-]+")
 _ONE_GAP = "\t\n\r\x0b\x0c-"                      # each made a space
 #: white space but those and the space (each looked for with ``in``: quicker than a pattern)
 _OTHER_SPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\n\r\x0b\x0c")
+_OTHER_ASCII_SPACE = tuple(c for c in _OTHER_SPACE if c.isascii())
 _TWO_SPACES = re.compile("  +")                       # (begins with a literal: found quickly)
 
 
 def _gaps(t: str, spaced: str) -> list[tuple[int, int]]:
     """Runs of two or more spaces and hyphens in ``t`` (``spaced``: t with _ONE_GAP's made spaces)."""
-    other = any(c in spaced for c in (_OTHER_SPACE[:4] if spaced.isascii() else _OTHER_SPACE))
+    other = any(c in spaced for c in (_OTHER_ASCII_SPACE if spaced.isascii() else _OTHER_SPACE))
     if other:
         return [m.span() for m in _GAP.finditer(t)]
     return [m.span() for m in _TWO_SPACES.finditer(spaced)]   # only spaces are left: two or more of them

@@ -98,12 +98,10 @@ def sentence_ends(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENT_END.finditer(text)]
 
 
-def split_sentences(text: str, start: int, end: int, ends: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int, end: int, ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences of text[start:end] as (start, end) pairs, whitespace trimmed (``ends``: the
-    text's ``sentence_ends``, found here if not given). An end mark that reaches outside
-    text[start:end] is not one: what is left of the stretch is its last sentence."""
-    if ends is None:
-        ends = [(a + start, b + start) for a, b in map(re.Match.span, _SENT_END.finditer(text[start:end]))]
+    text's ``sentence_ends``). An end mark that reaches outside text[start:end] is not one: what
+    is left of the stretch is its last sentence."""
     spans = []
     pos = start
     for i in range(bisect.bisect_left(ends, (start, start)), len(ends)):
