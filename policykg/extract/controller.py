@@ -21,6 +21,7 @@ _LEAD_WORDS = re.compile(r"^(?:弊社|当社|私たち)[、,]\s*|^(?:the|this|ou
 
 _SUFFIX_WORD = gated(r"(?<![A-Za-z])(?:Co\.|Inc|INC|Incorporated|LLC|L\.L\.C\.|Ltd|Limited|Corporation|Corp|GmbH|AG|"
                      r"plc|PLC|S\.A\.|B\.V\.|K\.K\.|Pte|Pty)(?![A-Za-z])")
+GatedPattern.share_literals([_JA_NAME, _SUFFIX_WORD])   # they read the whole text
 
 
 def company_names(text: str):

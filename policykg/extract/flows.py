@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from .controller import _clean, company_names, is_controller_name
 from .datacats import Annotated
 from .lexicon import UNSPECIFIED, Lexicon, _org_key
-from .literals import gated
+from .literals import GatedPattern, gated
 from .names import find_names, written_in_lower_case
 from .model import Condition, DataItem, Evidence, Flow, Party, Source
 from .segment import Segmentation
 from .tables import find_tables
 
 URL_RX = gated(r"(?:https?://|www\.)[^\s<>\"'）」\]]{1,300}|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+GatedPattern.share_literals([URL_RX])   # read on the whole text
 _STOP_FIRST = {"the", "our", "by", "if", "when", "with", "contact", "from", "and", "please", "copyright", "all", "any",
                "such", "this", "these", "those", "its", "their", "your", "in", "at", "of", "for", "to", "or", "as"}
 _GENERIC_UNKNOWN = re.compile(r"(?i)^(the )?(company|group|holding|holdings|corporation|inc|ltd|llc|limited|affiliates?)$")

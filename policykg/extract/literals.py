@@ -351,16 +351,22 @@ class GatedPattern:
                          if len(e[0]) > _MANY_STRINGS else None for e in self.windows or ()]
         self._shared: _LiteralPass | None = None
 
+    #: the patterns that read a policy's whole text, which find their literals in one pass over it
+    _whole_text: list[GatedPattern] = []
+
     @staticmethod
     def share_literals(patterns: list[GatedPattern]) -> None:
-        """Let several patterns that read the same texts find their literals in one pass over a text."""
+        """Let patterns that read a policy's whole text find their literals in one pass over it: they
+        join those given before, and each group (exact, lower case) gets one pass for them all."""
+        shared = GatedPattern._whole_text
+        shared.extend(p for p in patterns if all(p is not q for q in shared))
         for exact in (True, False):
-            group = [p for p in patterns if p.exact == exact and p.windows]
+            group = [p for p in shared if p.exact == exact and p.windows]
             strings = {s for p in group for e in p.windows for s in e[0]}
             if strings:
-                shared = _LiteralPass(strings)
+                one = _LiteralPass(strings)
                 for p in group:
-                    p._shared = shared
+                    p._shared = one
 
     def search(self, text: str) -> re.Match | None:
         return next(self.finditer(text), None)

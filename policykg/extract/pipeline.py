@@ -69,12 +69,15 @@ def collected(p: Policy) -> list[Collected]:
     """Data categories the policy says are collected, each with up to three sentences."""
     cues = p.lex.cues
     seg, ann = p.seg, p.ann
-    collect_headings = set()
-    for i, b in enumerate(seg.blocks):
-        if b.kind == "heading" and cues.has("collect", p.text[b.content_start:b.end]):
-            collect_headings.add(i)
     out: dict[str, Collected] = {}
-    lead_collects: dict[int, bool] = {}   # whether a list's lead-in says it collects, once per lead-in
+    says_collect: dict[int, bool] = {}   # whether a lead-in or heading block says it collects, once per block
+
+    def block_says_collect(i: int) -> bool:
+        if i not in says_collect:
+            b = seg.blocks[i]
+            says_collect[i] = cues.has("collect", p.text[b.content_start:b.end])
+        return says_collect[i]
+
     for si, s in enumerate(seg.sentences):
         spans = ann.data_spans(s.start, s.end)
         if all(iri in out and len(out[iri].evidence) >= _MAX_EVIDENCE for _a, _b, iri in spans):
@@ -84,12 +87,9 @@ def collected(p: Policy) -> list[Collected]:
         found = p.cues_found(si)
         ok = cues.has("collect", t, found) and not cues.has("negation", t, found)
         if not ok and blk.kind == "item" and blk.lead >= 0:
-            if blk.lead not in lead_collects:
-                lead = seg.blocks[blk.lead]
-                lead_collects[blk.lead] = cues.has("collect", p.text[lead.content_start:lead.end])
-            ok = lead_collects[blk.lead]
+            ok = block_says_collect(blk.lead)
         if not ok:
-            ok = any(h in collect_headings for h in p.headings(s.block)[:2])
+            ok = any(block_says_collect(h) for h in p.headings(s.block)[:2])
         if not ok:
             continue
         for _a, _b, iri in spans:
