@@ -172,8 +172,10 @@ def segment(text: str) -> Segmentation:
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         md = _MD_HEADING.match(line)
         bullet = _BULLET.match(line)
-        heading = a not in cont and not md and _is_heading(line, nxt)
         mark = bullet.group(2) if bullet else ""
+        # whether the line reads as a heading: asked only where the answer is used
+        heading = (a not in cont and not md and (not bullet or mark[0].isdigit() or mark[0] in "([")
+                   and _is_heading(line, nxt))
         if a in cont:
             kind, level, cstart = "para", 0, a + indent
         elif md:
