@@ -92,6 +92,25 @@ def test_every_flow_links_to_its_sentence(examples_store):
         assert text[r["start"]:r["end"]] == r["text"]
 
 
+def test_flow_rows_carry_every_sentence_in_text_order(examples_store, monkeypatch):
+    """``analytics.flows``: each flow's evidence is all of its sentences, first in the text first,
+    whatever order the evidence query gives them in (here: the last sentence first)."""
+    _, ev = rows(examples_store.query(queries.get("evidence")))
+    get = queries.get
+    monkeypatch.setattr(queries, "get", lambda name: get(name) + ("ORDER BY DESC(?start)" if name == "evidence" else ""))
+    flows = analytics.flows(examples_store)
+    assert len(flows) == 43 and len(ev) > 50
+    by_flow = {}
+    for e in ev:
+        by_flow.setdefault(e["flow"], set()).add((e["start"], e["end"], e["sentence"]))
+    for f in flows:
+        got = [(e["start"], e["end"], e["text"]) for e in f["evidence"]]
+        assert got == sorted(by_flow[f["flow"]]), f["flow"]
+        assert f["data"] == sorted(f["data"]) and f["data"], f["flow"]
+    several = [f for f in flows if len(f["evidence"]) > 1]
+    assert several, "some flow should have more than one sentence"
+
+
 def test_shacl_conforms(examples_store, tmp_path):
     pyshacl = pytest.importorskip("pyshacl")
     import rdflib

@@ -46,7 +46,7 @@ def flows(store) -> list[dict]:
         r = dict(r)
         r["data"] = _split(r["data"])
         r["purposes"] = _split(r["purposes"])
-        r["evidence"] = by_flow.get(r["flow"], [])
+        r["evidence"] = sorted(by_flow.get(r["flow"], []), key=lambda e: (e["start"], e["end"]))
         out.append(r)
     return out
 
