@@ -53,6 +53,20 @@ def run_measured(cmd: list[str], **kw) -> dict:
     return {"wall": wall, "rc": proc.returncode, "peak_rss": peak[0], "stdout": out, "stderr": err}
 
 
+def speed() -> float:
+    """Milliseconds a fixed pure-Python workload takes (best of five): how fast the machine is just
+    now, to compare runs made at different times (this machine's speed varies by 10 % and more)."""
+    import re
+    text = "The quick brown fox jumps over the lazy dog, twice. " * 8000
+    rx = re.compile(r"\b\w+\b")
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        sum(len(w) for w in rx.findall(text)) + sum(i * i for i in range(800_000))
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+
 def machine() -> dict:
     """Cores, memory, CPU model, load average, Python, pyoxigraph and the commit."""
     model = ""
@@ -65,8 +79,8 @@ def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
                            text=True).stdout.strip()
-    import pyoxigraph
     from importlib.metadata import version
     return {"cores": len(os.sched_getaffinity(0)), "memory_gib": mem / 2**30, "cpu": model,
-            "load": os.getloadavg(), "python": platform.python_version(), "pyoxigraph": version("pyoxigraph"),
+            "load": os.getloadavg(), "speed_ms": speed(), "python": platform.python_version(),
+            "pyoxigraph": version("pyoxigraph"),
             "commit": commit + (" (with uncommitted changes)" if dirty else "")}

@@ -72,7 +72,9 @@ def main() -> None:
             f"Written by `python bench/run_all.py` ({started}). Machine: {m0['cores']} cores ({m0['cpu']}), "
             f"{m0['memory_gib']:.0f} GiB; Python {m0['python']}, pyoxigraph {m0['pyoxigraph']}; commit {m0['commit']}. "
             f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in m0['load'])}, at the end "
-            f"{', '.join(f'{x:.1f}' for x in m1['load'])} (a load above about 1 means other work shared the cores).", "", TARGETS, ""]
+            f"{', '.join(f'{x:.1f}' for x in m1['load'])} (a load above about 1 means other work shared the cores). "
+            f"A fixed pure-Python workload (`measure.speed`) took {m0['speed_ms']:.1f} ms at the start and "
+            f"{m1['speed_ms']:.1f} ms at the end: compare runs made at different times by it.", "", TARGETS, ""]
     with open(a.out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(head + lines) + "\n")
     print(f"wrote {a.out}")
