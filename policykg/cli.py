@@ -140,9 +140,11 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores; 1: no workers).")
 @click.option("--batch", type=click.IntRange(min=1),
               help="Most policies written to the store at once (default 1000; fewer: less memory, a slower build).")
+@click.option("--compact/--no-compact", default=None,
+              help="Merge the store's files at the end, for faster queries (default: after 1000 or more policies).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on a Dask cluster (tcp://scheduler:8786).")
-def build(paths, store, manifest, force, max_bytes, jobs, batch, quiet, dask_address):
+def build(paths, store, manifest, force, max_bytes, jobs, batch, compact, quiet, dask_address):
     """Extract policies and store each as a named graph."""
     from .build import build as run_build, read_manifest
     man = None
@@ -155,7 +157,7 @@ def build(paths, store, manifest, force, max_bytes, jobs, batch, quiet, dask_add
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
         opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None,
-                    **({"batch_policies": batch} if batch else {}))
+                    compact=compact, **({"batch_policies": batch} if batch else {}))
         report = (_build_on_dask(files, st, dask_address, opts) if dask_address
                   else run_build(files, st, jobs=jobs, **opts))
     n_pol = st.count_policies()
@@ -163,7 +165,8 @@ def build(paths, store, manifest, force, max_bytes, jobs, batch, quiet, dask_add
     for f in report.failed:
         _err(f"{f.path}: {f.reason}")
     click.echo(f"stored {report.stored} policies ({report.skipped} unchanged, {len(report.failed)} failed) in {store}: "
-               f"{report.flows} flows to {len(report.recipients)} named organisations; the store holds {n_pol} policies")
+               f"{report.flows} flows to {len(report.recipients)} named organisations; the store holds {n_pol} policies"
+               + (f" (compacted in {report.compacted:.1f} s)" if report.compacted is not None else ""))
     if report.failed or empty:
         sys.exit(1)
 

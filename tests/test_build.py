@@ -207,6 +207,30 @@ def test_the_store_takes_batches_of_at_most_batch_policies(tmp_path):
     st.close()
 
 
+def _sst_files(path) -> int:
+    return sum(1 for f in os.listdir(path) if f.endswith(".sst"))
+
+
+def test_a_large_build_compacts_the_store(serial_store, tmp_path):
+    """Compacting merges the files the bulk loads left (here five, one policy each) and changes
+    no quad; by default only a build of at least COMPACT_AFTER policies compacts."""
+    merged, left = str(tmp_path / "merged"), str(tmp_path / "left")
+    r1 = build([EXAMPLES], merged, manifest=MANIFEST, jobs=1, batch_policies=1, compact=True)
+    r2 = build([EXAMPLES], left, manifest=MANIFEST, jobs=1, batch_policies=1)
+    assert r1.compacted is not None and r2.compacted is None    # 5 policies: under COMPACT_AFTER
+    assert _sst_files(merged) < _sst_files(left)
+    assert quads(merged) == quads(left) == quads(serial_store)
+
+
+def test_the_command_line_says_when_it_compacted(policykg_cmd, tmp_path):
+    r = subprocess.run(_build_cmd(policykg_cmd, str(tmp_path / "s"), "--compact", "--batch", "2"),
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.rstrip().endswith("s)") and "(compacted in " in r.stdout
+    r = subprocess.run(_build_cmd(policykg_cmd, str(tmp_path / "t"), "--no-compact"), capture_output=True, text=True)
+    assert r.returncode == 0 and "compacted" not in r.stdout
+
+
 def _build_cmd(policykg_cmd, store, *extra):
     return [policykg_cmd, "build", EXAMPLES, "--manifest", MANIFEST, "--store", store, *extra]
 

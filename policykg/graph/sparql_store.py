@@ -143,6 +143,9 @@ class SparqlStore:
     def flush(self) -> None:
         """Nothing to do: the server commits every request."""
 
+    def optimize(self) -> None:
+        """Nothing to do: the server looks after its own files."""
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.endpoint.query_url}: opened read-only")
