@@ -40,9 +40,10 @@ BATCH_POLICIES = 1000
 BATCH_BYTES = 128 * 1024 * 1024
 BATCH_SECONDS = 10.0
 
-#: a build that stored at least this many policies compacts the store at the end (``compact``): the
-#: bulk loads leave files that RocksDB has not merged yet, and queries on a store just built read
-#: about twice as fast once they are merged (10,000 policies: 7-8 s to compact; bench/RESULTS.md)
+#: a build that stored at least this many policies, and at least a tenth of the store's, compacts
+#: the store at the end (``compact``): the bulk loads leave files that RocksDB has not merged yet,
+#: and queries on a store just built read about twice as fast once they are merged (10,000
+#: policies: 7-8 s to compact, the whole store being rewritten; bench/RESULTS.md)
 COMPACT_AFTER = 1000
 
 POLICY_EXTENSIONS = (".txt", ".html", ".htm", ".md", ".markdown", ".xhtml")
@@ -302,8 +303,8 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
     ``progress`` is called with each file's ``Outcome``. ``batch_policies``: the most policies
     written to the store at once (fewer: less memory, more CPU for the store). ``compact``: merge
     the store's files once everything is written (``Store.optimize``; queries then read faster):
-    by default when at least ``COMPACT_AFTER`` policies were stored, ``True`` whenever any were,
-    ``False`` never.
+    by default when at least ``COMPACT_AFTER`` policies were stored and they are at least a tenth
+    of the store's, ``True`` whenever any were, ``False`` never.
     """
     jobs = jobs or default_jobs()
     window = window or 4 * jobs
@@ -332,8 +333,9 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
                 progress(out)
         writer.close()
         writer = None
-        if (report.stored and hasattr(st, "optimize")
-                and (compact or compact is None and report.stored >= COMPACT_AFTER)):
+        if compact is None:
+            compact = report.stored >= COMPACT_AFTER and 10 * report.stored >= st.count_policies()
+        if compact and report.stored and hasattr(st, "optimize"):
             started = time.monotonic()
             st.optimize()
             report.compacted = time.monotonic() - started

@@ -222,6 +222,22 @@ def test_a_large_build_compacts_the_store(serial_store, tmp_path):
     assert quads(merged) == quads(left) == quads(serial_store)
 
 
+def test_by_default_a_build_compacts_when_it_stored_many_policies_and_a_tenth_of_the_store(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.setattr(sys.modules["policykg.build"], "COMPACT_AFTER", 3)   # (policykg.build is also the function)
+    folder = copies(tmp_path, 8)                          # 40 policies
+    store = str(tmp_path / "store")
+    assert build([folder], store, jobs=1).compacted is not None          # 40 new: compacted
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for i, f in enumerate(sorted(os.listdir(folder))[:3]):
+        shutil.copy(os.path.join(folder, f), extra / f"x{i}-{f}")
+    r = build([folder, str(extra)], store, jobs=1)
+    assert r.stored == 3 and r.compacted is None          # 3 new in a store of 43: under a tenth
+    r = build([str(extra)], store, jobs=1, force=True, compact=True)
+    assert r.stored == 3 and r.compacted is not None
+
+
 def test_the_command_line_says_when_it_compacted(policykg_cmd, tmp_path):
     r = subprocess.run(_build_cmd(policykg_cmd, str(tmp_path / "s"), "--compact", "--batch", "2"),
                        capture_output=True, text=True)
