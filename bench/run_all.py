@@ -2,7 +2,7 @@
 
     python bench/run_all.py [--sizes 1000 10000] [--limit 120]     # or: make bench
 
-Extraction rate on one core; build time, peak memory, second build and the store side alone
+Extraction rate on one core (and instructions a policy, where valgrind is installed); build time, peak memory, second build and the store side alone
 for each size; named-query latency on the largest store; the overlap query on Oxigraph and
 rdflib side by side on the largest (``--rdflib-on-smallest`` for a quicker run: rdflib needs
 several GiB and minutes to load 10,000 policies).
@@ -17,6 +17,7 @@ import tempfile
 import time
 
 import build_scale
+import extract_instructions
 import extract_rate
 import query_latency
 from measure import machine
@@ -50,6 +51,9 @@ def main() -> None:
         say(f"- {ex['extract_per_s']:.1f} policies/s reading and extracting ({ex['policies']} generated policies, "
             f"{ex['flows_per_policy']:.1f} flows each); N-Quads serialisation {ex['rdf_per_s']:.0f} policies/s "
             f"({ex['nquads_kib_per_policy']:.0f} KiB each)")
+        if shutil.which("valgrind"):
+            say(f"- {extract_instructions.measure(40):.2f} M instructions a policy (callgrind, 40 generated policies: "
+                "unlike the rate, this does not move with the machine's speed)")
         builds = []
         say("\n## Build (`policykg build --quiet`, all cores)\n")
         for n in a.sizes:
