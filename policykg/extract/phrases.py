@@ -164,6 +164,9 @@ class _Pass:
         return out
 
 
+_SUFFIX_FIRST = ("'", "e", "s")   # how every ending in PhraseMatcher.suffixes begins
+
+
 class PhraseMatcher:
     """Longest, leftmost matches of literal phrases, whole words only for Latin script.
 
@@ -215,6 +218,8 @@ class PhraseMatcher:
 
     def _suffix(self, t: str, b: int) -> str:
         """The plural or possessive ending at ``b`` that ends a word there, if any."""
+        if t[b:b + 1] not in _SUFFIX_FIRST:
+            return ""
         for x in self.suffixes:
             if t.startswith(x, b) and not (b + len(x) < len(t) and t[b + len(x)] in _ASCII_WORD):
                 return x
