@@ -379,6 +379,12 @@ class GatedPattern:
         for (strings, lo, hi, _chars), back, finder in zip(self.windows, self._back, self._finders):
             found = (self._shared.occurrences(hay, strings, pos + lo, end) if self._shared
                      else _occurrences(hay, strings, finder, pos + lo, end))
+            if back is None and hi == lo:   # the literal at a fixed offset: one start each (found is >= pos + lo)
+                for i in found:
+                    starts.add(i - lo)
+                    if len(starts) > budget:
+                        return None
+                continue
             for i in found:
                 first = i - hi if back is None else n - back.match(rev, n - i).end()
                 starts.update(range(max(pos, first), i - lo + 1))
