@@ -78,7 +78,9 @@ def collected(p: Policy) -> list[Collected]:
             says_collect[i] = cues.has("collect", p.text[b.content_start:b.end])
         return says_collect[i]
 
-    for si, s in enumerate(seg.sentences):
+    named = {p.sentence_at(a) for a, _b, _iri in ann.data} if seg.sentences else set()
+    for si in sorted(named):   # the sentences that name data (the others have nothing to collect)
+        s = seg.sentences[si]
         spans = ann.data_spans(s.start, s.end)
         if all(iri in out and len(out[iri].evidence) >= _MAX_EVIDENCE for _a, _b, iri in spans):
             continue   # no data, or none that needs another sentence
