@@ -75,13 +75,19 @@ class CueSet:
         for i in lits:
             cands.update(gates[i])
         ready = cands & self._one_set
-        return ready.union(c for c in cands - ready if all(not f.isdisjoint(lits) for f in self.parts[c][1]))
+        for c in cands - ready:   # patterns that need more than one literal: all their sets there
+            for f in self.parts[c][1]:
+                if f.isdisjoint(lits):
+                    break
+            else:
+                ready.add(c)
+        return ready
 
     def has(self, name: str, text: str, found: set[int] | None = None) -> bool:
         """Whether cue ``name`` matches the text (``found``: its ``scan``, computed here if not given)."""
-        always = self.always[name]
-        if always and any(rx.search(text) for rx in always):
-            return True
+        for rx in self.always[name]:
+            if rx.search(text):
+                return True
         if found is None:
             found = self.scan(text)
         for i in self.gated[name] & found:
