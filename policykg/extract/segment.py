@@ -146,18 +146,18 @@ def cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int
 
 def segment(text: str) -> Segmentation:
     """Blocks and sentences of a policy text."""
-    lines: list[tuple[int, int, str]] = []   # (start, end, text) of each line
+    nonempty: list[tuple[int, int, str]] = []   # (start, end, text) of each line not blank
     pos = 0
     cont: set[int] = set()   # starts of the second and later pieces of an over-long line
     for line in text.split("\n"):
-        if len(line) <= MAX_BLOCK:
-            lines.append((pos, pos + len(line), line))
-        else:
-            pieces = cut_long(text, pos, pos + len(line), MAX_BLOCK)
-            lines.extend((a, b, text[a:b]) for a, b in pieces)
+        n = len(line)
+        if n > MAX_BLOCK:
+            pieces = cut_long(text, pos, pos + n, MAX_BLOCK)
+            nonempty.extend((a, b, text[a:b]) for a, b in pieces if not text[a:b].isspace())
             cont.update(a for a, _b in pieces[1:])
-        pos += len(line) + 1
-    nonempty = [x for x in lines if x[2].strip()]
+        elif line and not line.isspace():
+            nonempty.append((pos, pos + n, line))
+        pos += n + 1
     blocks: list[Block] = []
     sentences: list[Sentence] = []
     heading_stack: list[tuple[int, int]] = []   # (level, block index)
