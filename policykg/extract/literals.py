@@ -286,10 +286,8 @@ class _LiteralPass:
         if last[0] is hay or last[0] == hay:
             return last[1]
         out: list[list[int]] = [[] for _ in self.strings]
-        for k, a, _b in find_all(self.ac, hay):
-            out[k].append(a)
-        for o in out:
-            o.sort()
+        for k, a, _b in find_all(self.ac, hay):   # in the order the matches end: for one string,
+            out[k].append(a)                      # (all of its length) the order they begin
         self._last = (hay, out)
         return out
 
