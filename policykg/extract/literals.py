@@ -141,8 +141,10 @@ def _case_chars() -> tuple[str, ...]:
 
 def lower_for_literals(text: str) -> str:
     """The text in the form required literals are looked for in (as long as the text: offsets are the same)."""
-    if not text.isascii() and any(c in text for c in _case_chars()):
-        text = text.translate(_case_table())
+    if not text.isascii():
+        for c in _case_chars():
+            if c in text:
+                return text.translate(_case_table()).lower()
     return text.lower()
 
 
