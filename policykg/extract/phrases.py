@@ -202,7 +202,6 @@ class PhraseMatcher:
             sq = _Squeezed(folded if folded is not None else fold(text, self.lower))
         t2, n = sq.text, len(sq.text)
         word = _ASCII_WORD
-        starts, shifts, right = sq.starts, sq.shifts, bisect.bisect_right   # sq.back, inlined below
         last, done = 0, -1   # done: the start last matched or turned down
         for a, minus in self._pass.hits(t2)[self._index]:
             if a == done:
@@ -215,8 +214,7 @@ class PhraseMatcher:
             if not suf and t2[b - 1] in word and b < n and t2[b] in word:
                 continue   # inside a longer word: a shorter phrase at the same start may do
             e = b + len(suf)
-            k, k2 = right(starts, a) - 1, right(starts, e - 1) - 1
-            yield a + (shifts[k] if k >= 0 else 0), e + (shifts[k2] if k2 >= 0 else 0), self.keys[t2[a:b]]
+            yield sq.back(a), sq.back(e - 1) + 1, self.keys[t2[a:b]]
             last, done = e, a
 
     def _suffix(self, t: str, b: int) -> str:
