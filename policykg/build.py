@@ -291,7 +291,8 @@ class _StoreWriter:
 def build(paths: Iterable[str], store, manifest: str | dict | None = None, force: bool = False,
           progress: Callable[[Outcome], None] | None = None, max_bytes: int | None = None,
           jobs: int | None = None, executor: Executor | None = None, window: int | None = None,
-          batch_policies: int = BATCH_POLICIES, compact: bool | None = None) -> BuildReport:
+          batch_policies: int = BATCH_POLICIES, compact: bool | None = None,
+          stage: Callable[[str], None] | None = None) -> BuildReport:
     """Extract every policy under ``paths`` and store each in its own named graph.
 
     A policy whose text has the hash its graph holds is skipped without extraction unless
@@ -304,7 +305,9 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
     written to the store at once (fewer: less memory, more CPU for the store). ``compact``: merge
     the store's files once everything is written (``Store.optimize``; queries then read faster):
     by default when at least ``COMPACT_AFTER`` policies were stored and they are at least a tenth
-    of the store's, ``True`` whenever any were, ``False`` never.
+    of the store's, ``True`` whenever any were, ``False`` never. ``stage`` is told what the build
+    does once every file is extracted: ``"storing"`` (the last results going into the store),
+    then ``"compacting"`` if it compacts (seconds to tens of seconds on a large build).
     """
     jobs = jobs or default_jobs()
     window = window or 4 * jobs
@@ -331,11 +334,15 @@ def build(paths: Iterable[str], store, manifest: str | dict | None = None, force
                 report.controllers.append(out.controller)
             if progress:
                 progress(out)
+        if stage:
+            stage("storing")
         writer.close()
         writer = None
         if compact is None:
             compact = report.stored >= COMPACT_AFTER and 10 * report.stored >= st.count_policies()
         if compact and report.stored and hasattr(st, "optimize"):
+            if stage:
+                stage("compacting")
             started = time.monotonic()
             st.optimize()
             report.compacted = time.monotonic() - started

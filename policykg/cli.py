@@ -64,16 +64,23 @@ class _RateBar:
 
     def __init__(self, total: int):
         import time
-        self._clock, self._start = time.monotonic, time.monotonic()
+        self._clock, self._start, self._end = time.monotonic, time.monotonic(), None
         self.bar = click.progressbar(length=total, label="Building", show_eta=True, show_pos=True,
                                      file=sys.stderr, item_show_func=self._rate)
 
     def _rate(self, _item) -> str | None:
-        secs = self._clock() - self._start
+        secs = (self._end or self._clock()) - self._start
         return f"{self.bar.pos / secs:.1f} policies/s" if self.bar.pos and secs > 0 else None
 
     def update(self, _outcome) -> None:
         self.bar.update(1, current_item=_outcome)
+
+    def stage(self, what: str) -> None:
+        """Say what the build does after the last file (``build``'s ``stage``): the bar's label
+        (the rate shown stays that of the files)."""
+        self._end = self._end or self._clock()
+        self.bar.label = what.capitalize()
+        self.bar.render_progress()
 
     def __enter__(self):
         self.bar.__enter__()
@@ -157,7 +164,7 @@ def build(paths, store, manifest, force, max_bytes, jobs, batch, compact, quiet,
     st = _open_store(store, read_only=False)
     with _progress_bar(len(files), quiet) as bar:
         opts = dict(manifest=man, force=force, max_bytes=max_bytes, progress=bar.update if bar else None,
-                    compact=compact, **({"batch_policies": batch} if batch else {}))
+                    stage=bar.stage if bar else None, compact=compact, **({"batch_policies": batch} if batch else {}))
         report = (_build_on_dask(files, st, dask_address, opts) if dask_address
                   else run_build(files, st, jobs=jobs, **opts))
     n_pol = st.count_policies()

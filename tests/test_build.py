@@ -238,6 +238,17 @@ def test_by_default_a_build_compacts_when_it_stored_many_policies_and_a_tenth_of
     assert r.stored == 3 and r.compacted is not None
 
 
+def test_a_build_says_what_it_does_after_the_last_file(tmp_path):
+    """The last results going into the store and the compaction take seconds on large builds,
+    after every file is extracted: ``stage`` tells them, the compaction only when it happens."""
+    told = []
+    build([EXAMPLES], str(tmp_path / "a"), manifest=MANIFEST, jobs=1, compact=True, stage=told.append)
+    assert told == ["storing", "compacting"]
+    told.clear()
+    build([EXAMPLES], str(tmp_path / "b"), manifest=MANIFEST, jobs=1, stage=told.append)
+    assert told == ["storing"]
+
+
 def test_the_command_line_says_when_it_compacted(policykg_cmd, tmp_path):
     r = subprocess.run(_build_cmd(policykg_cmd, str(tmp_path / "s"), "--compact", "--batch", "2"),
                        capture_output=True, text=True)
@@ -282,4 +293,6 @@ def _on_terminal(cmd) -> str:
 def test_progress_bar_on_a_terminal_unless_quiet(policykg_cmd, tmp_path):
     shown = _on_terminal(_build_cmd(policykg_cmd, str(tmp_path / "a"), "--jobs", "1"))
     assert "Building" in shown and "5/5" in shown and "policies/s" in shown
+    assert "Storing" in shown.rsplit("Building", 1)[1]        # after the last file: the bar's label
+    assert "Compacting" in _on_terminal(_build_cmd(policykg_cmd, str(tmp_path / "c"), "--compact"))
     assert _on_terminal(_build_cmd(policykg_cmd, str(tmp_path / "b"), "--quiet")) == ""
