@@ -121,7 +121,7 @@ def _by_patterns(text: str, lex: Lexicon) -> str | None:
                 forms[key] = (weight, name)
     if not scores:
         return None
-    folded = text.lower()
+    folded = lowered(text)   # (the text's lower case, made once for every pattern that reads it)
     best = max(scores, key=lambda k: (scores[k], min(folded.count(k), 20), len(k)))
     return forms[best][1]
 

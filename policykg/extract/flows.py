@@ -147,14 +147,13 @@ def find_mentions(p: Policy) -> list[Mention]:
     reg = lex.registry
     folded = p.ann.folded
     folded_case = folded.case
-    lower = folded_case.lower() if len(folded_case.lower()) == len(folded_case) else folded_case
     taken = Spans()
     out: list[Mention] = []
     for a, b, (oid, weak) in reg.matcher.finditer(text, folded):
         if p.in_url(a, b):
             continue
         org = reg.get(oid)
-        if weak and not _weak_confirmed(p, a, b, org, lower):
+        if weak and not _weak_confirmed(p, a, b, org, folded_case):
             continue
         out.append(Mention(a, b, p.sentence_at(a), oid, org.name))
         taken.add(a, b)
@@ -200,7 +199,7 @@ _LABEL_PREFIX = re.compile(r"^[^\w(]*(?:[\w&/ -]{1,30}[:：]\s*)?")
 _PAREN_SUFFIX = re.compile(r"\s*[(（][^)）]{0,80}[)）]?\s*$")
 
 
-def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:
+def _weak_confirmed(p: Policy, a: int, b: int, org, folded_case: str) -> bool:
     """A weak alias ("Crypto", "Square", "Front") counts only where it is plainly a name: alone on its line
     (after a "Label:" and before a parenthesis), with its domain nearby, written in Latin letters inside
     Japanese text, or capitalised in mid-sentence in a text that never writes the word in lower case."""
@@ -215,7 +214,7 @@ def _weak_confirmed(p: Policy, a: int, b: int, org, lower: str) -> bool:
     short = len(word) < 3 or re.fullmatch(r"[IVXLC]+", word)
     if not short and (not rest or re.fullmatch(r"(?i)[:\-–—\s]*(privacy policy|privacy notice|website|site)?[.\s]*", rest)):
         return True
-    window = lower[max(0, a - 300):b + 300]
+    window = folded_case[max(0, a - 300):b + 300].lower()   # (only what is read is lower-cased)
     if any(re.search(r"(?<![\w.-])" + re.escape(d.lower()) + r"(?![\w-])", window) for d in org.domains):
         return True
     if short:

@@ -30,14 +30,14 @@ _URL_MAIL_PHONE = re.compile(r"https?://|@|\b\d{3}-\d{4}\b")
 _SENT_END = re.compile(r"[.!?。！？](?:(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“'‘(\[]?[A-Z0-9])|(?<=[。！？])[」』）)]*)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
     block: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     start: int
     end: int
