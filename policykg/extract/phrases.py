@@ -55,7 +55,7 @@ _ONE_GAP = "\t\n\r\x0b\x0c-"                      # each made a space
 #: white space but those and the space (each looked for with ``in``: quicker than a pattern)
 _OTHER_SPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\n\r\x0b\x0c")
 _OTHER_ASCII_SPACE = tuple(c for c in _OTHER_SPACE if c.isascii())
-_TWO_SPACES = re.compile("  +")                       # (begins with a literal: found quickly)
+_SPACES = re.compile(" *")
 
 
 def _gaps(t: str, spaced: str) -> list[tuple[int, int]]:
@@ -63,7 +63,13 @@ def _gaps(t: str, spaced: str) -> list[tuple[int, int]]:
     other = any(c in spaced for c in (_OTHER_ASCII_SPACE if spaced.isascii() else _OTHER_SPACE))
     if other:
         return [m.span() for m in _GAP.finditer(t)]
-    return [m.span() for m in _TWO_SPACES.finditer(spaced)]   # only spaces are left: two or more of them
+    out = []   # only spaces are left: runs of two or more (str.find: quicker than a pattern scanning the text)
+    i = spaced.find("  ")
+    while i != -1:
+        j = _SPACES.match(spaced, i + 2).end()
+        out.append((i, j))
+        i = spaced.find("  ", j)
+    return out
 
 
 class _Squeezed:

@@ -13,9 +13,10 @@ _BULLET = re.compile(r"^([ \t\u3000]*)([-*+•●○◦▪■□◆◇・※・]
 _MD_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+")
 _NUM_HEADING = re.compile(r"^[ \t\u3000]*(第?\d{1,2}(?:\.\d{1,2})*[.)条]?|\(\d{1,2}\)|（\d{1,2}）|[IVX]{1,5}\.|\[)[ \t\u3000]*")
 _END_PUNCT = tuple(".。:：;；,、!！")
-_ABBREV = re.compile(
-    r"(?:\b(?:Co|Ltd|Inc|Corp|Mr|Mrs|Ms|Dr|St|No|vs|etc|Jr|Sr|approx|incl|Dept|U\.S|U\.K|e\.g|i\.e|cf|al|Fig)\.|\b[A-Z]\.)$",
-)
+# a full stop that ends one of these (or a single capital letter) ends no sentence
+_ABBREVIATIONS = ("Co.", "Ltd.", "Inc.", "Corp.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "vs.", "etc.", "Jr.",
+                  "Sr.", "approx.", "incl.", "Dept.", "U.S.", "U.K.", "e.g.", "i.e.", "cf.", "al.", "Fig.")
+_ABBREV = re.compile(r"(?:\b(?:" + "|".join(re.escape(a[:-1]) for a in _ABBREVIATIONS) + r")\.|\b[A-Z]\.)$")
 # Longest sentence and block (a line) policykg works on: a longer stretch of text (minified
 # HTML, a page with no punctuation) is cut at a space or comma, so that the work per mention
 # stays bounded. The longest real sentences and paragraphs are well under these.
@@ -25,9 +26,11 @@ _SOFT_BREAK = re.compile(r"[\s,、，;；]")
 _LABEL_VALUE = re.compile(r"[:：]\s*\S")
 _JA_SENTENCE_END = re.compile(r"[ぁ-ん]{2,}(?:ます|です|した|ません)$")
 _URL_MAIL_PHONE = re.compile(r"https?://|@|\b\d{3}-\d{4}\b")
-# a sentence's end: ". " before a capital or digit (closing quotes kept), or "。" (closers kept);
-# written to begin with one character class, which the regex engine looks for quickly
-_SENT_END = re.compile(r"[.!?。！？](?:(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“'‘(\[]?[A-Z0-9])|(?<=[。！？])[」』）)]*)")
+# a sentence's end: ". " before a capital or digit (closing quotes kept), or "。" (closers kept):
+# one of _END_MARKS (each looked for with str.find: quicker than a pattern scanning the text),
+# then _AFTER_END matched just after it
+_END_MARKS = ".!?。！？"
+_AFTER_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“'‘(\[]?[A-Z0-9])|(?<=[。！？])[」』）)]*")
 
 
 @dataclass(slots=True)
@@ -71,13 +74,13 @@ def _is_heading(line: str, next_line: str | None) -> bool:
         return False
     if _MD_HEADING.match(line):
         return True
+    if stripped.endswith(_END_PUNCT) or stripped.endswith(")") and "(" not in stripped[:-1]:
+        return False
     body = _NUM_HEADING.sub("", stripped, count=1).strip("[]【】「」()（） ")
     if not body:
         return False
     if stripped.endswith(("?", "？")) and len(stripped) < 70:
         return True
-    if stripped.endswith(_END_PUNCT) or stripped.endswith(")") and "(" not in stripped[:-1]:
-        return False
     if _LABEL_VALUE.search(body):
         return False  # "label: value", an item of a list
     words = body.split()
@@ -95,7 +98,21 @@ def _is_heading(line: str, next_line: str | None) -> bool:
 
 def sentence_ends(text: str) -> list[tuple[int, int]]:
     """Every place in the text where a sentence may end, as (start, end) of the end mark."""
-    return [m.span() for m in _SENT_END.finditer(text)]
+    marks = []
+    for ch in _END_MARKS:
+        i = text.find(ch)
+        while i != -1:
+            marks.append(i)
+            i = text.find(ch, i + 1)
+    marks.sort()
+    out, last, after = [], 0, _AFTER_END.match
+    for i in marks:
+        if i >= last:
+            m = after(text, i + 1)
+            if m:
+                out.append((i, m.end()))
+                last = m.end()
+    return out
 
 
 def split_sentences(text: str, start: int, end: int, ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -108,7 +125,8 @@ def split_sentences(text: str, start: int, end: int, ends: list[tuple[int, int]]
         a, cut = ends[i]
         if cut > end:
             break
-        if text[a] == "." and _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]")):
+        if text[a] == "." and ("A" <= text[a - 1] <= "Z" or text.endswith(_ABBREVIATIONS, start, a + 1)) and (
+                _ABBREV.search(text[max(start, cut - 12):cut].rstrip("\"'”’)]"))):   # (the pattern only where it can match)
             continue
         spans.append((pos, cut))
         pos = cut
