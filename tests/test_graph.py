@@ -190,3 +190,12 @@ def test_blast_radius_of_a_product_counts_its_flows_only(examples_store):
 def test_a_parameter_reaches_subqueries():
     q = queries.bind("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?v } } } # WHERE { in a comment", {"v": 3})
     assert q.count("VALUES ?v { 3 }") == 2
+
+
+@pytest.mark.parametrize("value", ['plain', 'a "quoted" word', "back\\slash", "tab\there", "line\nbreak", "\x00\x1f\x7f",
+                                   "“curly” ‘quotes’ • bullets", "no\u00a0break\u2028separator", "日本語の文。", "\x85"])
+def test_literals_read_back_as_written(value):
+    """Literals skip escaping when nothing needs it: every value still parses back unchanged."""
+    from policykg.graph.rdf import _lit
+    quad = next(ox.parse(f"<http://x/s> <http://x/p> {_lit(value)} .\n", format=ox.RdfFormat.N_TRIPLES))
+    assert quad.object.value == value

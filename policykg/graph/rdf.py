@@ -73,7 +73,10 @@ _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
 
 def _lit(value, datatype: str | None = None) -> str:
     """A literal in N-Quads syntax (a plain string or a typed literal)."""
-    text = '"' + str(value).translate(_ESCAPES) + '"'
+    text = str(value)
+    if '"' in text or "\\" in text or not text.isprintable():   # (translating costs a lookup a character)
+        text = text.translate(_ESCAPES)
+    text = '"' + text + '"'
     return f"{text}^^<{datatype}>" if datatype else text
 
 
@@ -113,7 +116,10 @@ def policy_graph(r: PolicyResult, registry=None) -> PolicyGraph:
     """One extraction result as a ``PolicyGraph`` (the fast path for building stores)."""
     doc, lines, shared = _policy_lines(r, registry)
     del lines[_HASH_LINE]
-    return PolicyGraph(doc, "".join(lines).encode("utf-8"), r.text_sha256, "".join(shared).encode("utf-8"))
+    # each line encoded on its own: an ASCII line is copied as it is (one joined string holding a
+    # single curly quote would be widened whole and encoded character by character)
+    return PolicyGraph(doc, b"".join([x.encode("utf-8") for x in lines]), r.text_sha256,
+                       b"".join([x.encode("utf-8") for x in shared]))
 
 
 def policy_quads(r: PolicyResult, registry=None) -> tuple[str, list[ox.Quad]]:
