@@ -73,16 +73,18 @@ def _gaps(t: str, spaced: str) -> list[tuple[int, int]]:
 
 
 class _Squeezed:
-    """A text with every run of spaces and hyphens made one space, and the way back to its offsets."""
+    """A text with every run of spaces and hyphens made one space, and the way back to its offsets
+    (``gaps``: the runs, when known: those of the same text in another case)."""
 
-    def __init__(self, t: str):
+    def __init__(self, t: str, gaps: list[tuple[int, int]] | None = None):
         self.starts: list[int] = []   # squeezed offset where each shift begins
         self.shifts: list[int] = []   # original - squeezed from there on
         spaced = t
         for ch in _ONE_GAP:
             spaced = spaced.replace(ch, " ")
+        self.gaps = _gaps(t, spaced) if gaps is None else gaps
         parts, pos, shift = [], 0, 0
-        for a, b in _gaps(t, spaced):
+        for a, b in self.gaps:
             parts += (spaced[pos:a], " ")
             pos = b
             self.starts.append(a - shift + 1)   # the squeezed offset just after this run's space
@@ -93,12 +95,6 @@ class _Squeezed:
     def back(self, i: int) -> int:
         k = bisect.bisect_right(self.starts, i) - 1
         return i + (self.shifts[k] if k >= 0 else 0)
-
-    def lowered(self) -> _Squeezed:
-        """The same in lower case (lower-casing makes no space or hyphen, so the runs stay where they are)."""
-        out = object.__new__(_Squeezed)
-        out.starts, out.shifts, out.text = self.starts, self.shifts, _lower(self.text)
-        return out
 
 
 class Folded:
@@ -119,8 +115,8 @@ class Folded:
     def squeezed(self, lower: bool) -> _Squeezed:
         if self._case_sq is None:
             self._case_sq = _Squeezed(self.case)
-        if lower and self._lower_sq is None:
-            self._lower_sq = self._case_sq.lowered()
+        if lower and self._lower_sq is None:   # (lower-casing makes no space or hyphen: the same runs)
+            self._lower_sq = _Squeezed(self.lower, self._case_sq.gaps)
         return self._lower_sq if lower else self._case_sq
 
 
