@@ -24,9 +24,16 @@ class Annotated:
     def _within(self, items, start: int, end: int, skip=()):
         starts = self._starts[id(items)]
         found = items[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
-        if not skip:
-            return [x for x in found if x[1] <= end]
-        return [(a, b, key) for a, b, key in found if b <= end and not any(x <= a < y for x, y in skip)]
+        out = []
+        for item in found:
+            if item[1] <= end:
+                a = item[0]
+                for x, y in skip:   # (a loop, not any() over a generator: one for every item)
+                    if x <= a < y:
+                        break
+                else:
+                    out.append(item)
+        return out
 
     def data_in(self, start: int, end: int, skip=()) -> list[str]:
         """Data-category IRIs named in text[start:end], most specific first, no duplicates.
