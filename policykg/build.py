@@ -163,10 +163,17 @@ def _warm_up() -> None:
     _freeze()
 
 
+#: a worker's garbage-collector thresholds: extraction makes many short-lived containers and few
+#: cycles, and collecting the youngest every 20,000 allocations instead of 700 saves ~1 % of its work
+WORKER_GC_THRESHOLDS = (20000, 10, 10)
+
+
 def _freeze() -> None:
-    """In a worker: leave what it holds now (the lexicon) out of the garbage collector's full passes."""
+    """In a worker: leave what it holds now (the lexicon) out of the garbage collector's full passes,
+    and collect less often (``WORKER_GC_THRESHOLDS``)."""
     import gc
     gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
 def _process_pool(jobs: int) -> ProcessPoolExecutor:

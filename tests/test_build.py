@@ -53,6 +53,26 @@ def test_two_jobs_give_the_same_graph_as_one(serial_store, tmp_path):
     assert got == quads(serial_store)
 
 
+def _worker_gc() -> tuple:
+    import gc
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_workers_freeze_the_lexicon_and_collect_less_often_but_not_the_building_process():
+    import gc
+    import importlib
+    b = importlib.import_module("policykg.build")   # (the module: policykg.build is also the function)
+    before = gc.get_threshold()
+    pool = b._process_pool(2)
+    try:
+        thresholds, frozen = pool.submit(_worker_gc).result()
+    finally:
+        pool.shutdown()
+    assert thresholds == b.WORKER_GC_THRESHOLDS != before
+    assert frozen > 10000                  # the lexicon, loaded before the fork
+    assert gc.get_threshold() == before
+
+
 def test_any_executor_gives_the_same_graph(serial_store, tmp_path):
     path = str(tmp_path / "store")
     with ThreadPoolExecutor(3) as ex:
