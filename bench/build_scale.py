@@ -1,9 +1,10 @@
 """Build time and peak memory: generated corpora built with the ``policykg build`` command.
 
-    python bench/build_scale.py [N ...] [--jobs J] [--keep DIR]    # default 1000 10000
+    python bench/build_scale.py [N ...] [--jobs J] [--keep DIR] [--repeat K]   # default 1000 10000
 
 For each N: the first build (wall time, peak resident memory of the build process and its
-workers together), the same build again (every policy unchanged), and the store side alone:
+workers together; with ``--repeat K``, K first builds into a new store each, the median and the
+range reported: the machines here vary by several per cent from run to run), the same build again (every policy unchanged), and the store side alone:
 the same N policies, already serialised, loaded into an empty store with the build's batches.
 Where the mimalloc library is installed (Debian: libmimalloc2.0), the first build is also timed
 with it preloaded (``LD_PRELOAD``), the setting the README suggests for large corpora.
@@ -84,15 +85,19 @@ def store_only(store: str, work: str) -> dict:
     return {"policies": len(index), "quads": quads, "wall": wall, "cpu": cpu}
 
 
-def measure(n: int, jobs: int | None = None, keep: str | None = None) -> dict:
+def measure(n: int, jobs: int | None = None, keep: str | None = None, repeat: int = 1) -> dict:
     work = tempfile.mkdtemp(prefix="policykg-bench-")
     corpus = make_corpus(n, os.path.join(work, "corpus"))
     store = keep or os.path.join(work, "store")
-    shutil.rmtree(store, ignore_errors=True)
     try:
-        first = run_measured(_build_cmd(corpus, store, jobs))
-        if first["rc"] != 0:
-            raise SystemExit(f"build failed: {first['stderr'][-2000:]}")
+        firsts = []
+        for _ in range(repeat):
+            shutil.rmtree(store, ignore_errors=True)
+            first = run_measured(_build_cmd(corpus, store, jobs))
+            if first["rc"] != 0:
+                raise SystemExit(f"build failed: {first['stderr'][-2000:]}")
+            firsts.append(first)
+        walls = sorted(f["wall"] for f in firsts)
         second = run_measured(_build_cmd(corpus, store, jobs))
         m = re.search(r"stored (\d+) policies \((\d+) unchanged", second["stdout"])
         lib, preloaded = mimalloc(), None
@@ -102,8 +107,8 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None) -> dict:
             shutil.rmtree(again, ignore_errors=True)
         only = store_only(store, work)
         size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
-        return {"policies": n, "jobs": jobs or len(os.sched_getaffinity(0)), "first": first["wall"],
-                "peak_rss": first["peak_rss"], "summary": first["stdout"].strip(), "second": second["wall"],
+        return {"policies": n, "jobs": jobs or len(os.sched_getaffinity(0)), "first": walls[len(walls) // 2],
+                "first_all": walls, "peak_rss": max(f["peak_rss"] for f in firsts), "summary": first["stdout"].strip(), "second": second["wall"],
                 "second_peak_rss": second["peak_rss"], "second_unchanged": int(m.group(2)) if m else None,
                 "store_only": only["wall"], "store_only_cpu": only["cpu"], "quads": only["quads"], "store_bytes": size,
                 "store": store, "mimalloc": preloaded and preloaded["rc"] == 0
@@ -113,7 +118,9 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None) -> dict:
 
 
 def report(r: dict) -> str:
-    return (f"{r['policies']:,} policies, {r['jobs']} jobs: first build {r['first']:.1f} s "
+    walls = r.get("first_all", [r["first"]])
+    spread = (f" (median of {len(walls)}: {', '.join(f'{w:.1f}' for w in walls)} s)" if len(walls) > 1 else "")
+    return (f"{r['policies']:,} policies, {r['jobs']} jobs: first build {r['first']:.1f} s{spread} "
             f"({r['policies'] / r['first']:.1f} policies/s), peak memory {r['peak_rss'] / 2**20:,.0f} MiB; "
             f"second build {r['second']:.1f} s ({100 * r['second'] / r['first']:.1f} % of the first, "
             f"{r['second_unchanged']} unchanged); store side alone {r['store_only']:.1f} s "
@@ -128,6 +135,7 @@ if __name__ == "__main__":
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     ap.add_argument("--jobs", type=int)
     ap.add_argument("--keep", help="build the last size into this store folder and keep it")
+    ap.add_argument("--repeat", type=int, default=1, help="first builds of each size (the median is reported)")
     a = ap.parse_args()
     for i, n in enumerate(a.sizes):
-        print(report(measure(n, a.jobs, a.keep if i == len(a.sizes) - 1 else None)), flush=True)
+        print(report(measure(n, a.jobs, a.keep if i == len(a.sizes) - 1 else None, a.repeat)), flush=True)

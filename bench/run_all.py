@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/RESULTS.md.
 
-    python bench/run_all.py [--sizes 1000 10000] [--limit 120]     # or: make bench
+    python bench/run_all.py [--sizes 1000 10000] [--limit 120] [--repeat 3]    # or: make bench
 
 Extraction rate on one core (and instructions a policy, where valgrind is installed); build time, peak memory, second build and the store side alone
 for each size; named-query latency on the largest store; the overlap query on Oxigraph and
@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
     ap.add_argument("--limit", type=float, default=120, help="seconds per named query (three runs)")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--repeat", type=int, default=3, help="first builds of each size (the median is reported)")
     ap.add_argument("--rdflib-on-smallest", action="store_true", help="compare with rdflib on the smallest store")
     a = ap.parse_args()
     m0 = machine()
@@ -57,7 +58,7 @@ def main() -> None:
         builds = []
         say("\n## Build (`policykg build --quiet`, all cores)\n")
         for n in a.sizes:
-            r = build_scale.measure(n, keep=os.path.join(work, f"store-{n}"))
+            r = build_scale.measure(n, keep=os.path.join(work, f"store-{n}"), repeat=a.repeat)
             builds.append(r)
             say(f"- {build_scale.report(r)}")
         say("\n## Named queries on the largest store\n")
