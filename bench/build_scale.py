@@ -4,8 +4,10 @@
 
 For each N: the first build (wall time, peak resident memory of the build process and its
 workers together; with ``--repeat K``, K first builds into a new store each, the median and the
-range reported: the machines here vary by several per cent from run to run), the same build again (every policy unchanged), and the store side alone:
-the same N policies, already serialised, loaded into an empty store with the build's batches.
+range reported, with ``measure.speed`` just before each: the machines here vary by several per
+cent from run to run, and more from hour to hour), the same build again (every policy
+unchanged), and the store side alone: the same N policies, already serialised, loaded into an
+empty store with the build's batches.
 Where the mimalloc library is installed (Debian: libmimalloc2.0), the first build is also timed
 with it preloaded (``LD_PRELOAD``), the setting the README suggests for large corpora.
 """
@@ -21,7 +23,7 @@ import tempfile
 import time
 
 from corpus import make_corpus
-from measure import ROOT, run_measured
+from measure import ROOT, run_measured, speed
 
 sys.path.insert(0, ROOT)
 from policykg.build import BATCH_BYTES, BATCH_POLICIES  # noqa: E402
@@ -90,14 +92,15 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None, repeat: in
     corpus = make_corpus(n, os.path.join(work, "corpus"))
     store = keep or os.path.join(work, "store")
     try:
-        firsts = []
+        firsts, speeds = [], []
         for _ in range(repeat):
             shutil.rmtree(store, ignore_errors=True)
+            speeds.append(speed())              # how fast the machine is just then
             first = run_measured(_build_cmd(corpus, store, jobs))
             if first["rc"] != 0:
                 raise SystemExit(f"build failed: {first['stderr'][-2000:]}")
             firsts.append(first)
-        walls = sorted(f["wall"] for f in firsts)
+        walls = [f["wall"] for f in firsts]
         second = run_measured(_build_cmd(corpus, store, jobs))
         m = re.search(r"stored (\d+) policies \((\d+) unchanged", second["stdout"])
         lib, preloaded = mimalloc(), None
@@ -107,8 +110,8 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None, repeat: in
             shutil.rmtree(again, ignore_errors=True)
         only = store_only(store, work)
         size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
-        return {"policies": n, "jobs": jobs or len(os.sched_getaffinity(0)), "first": walls[len(walls) // 2],
-                "first_all": walls, "peak_rss": max(f["peak_rss"] for f in firsts), "summary": first["stdout"].strip(), "second": second["wall"],
+        return {"policies": n, "jobs": jobs or len(os.sched_getaffinity(0)), "first": sorted(walls)[len(walls) // 2],
+                "first_all": walls, "speeds": speeds, "peak_rss": max(f["peak_rss"] for f in firsts), "summary": first["stdout"].strip(), "second": second["wall"],
                 "second_peak_rss": second["peak_rss"], "second_unchanged": int(m.group(2)) if m else None,
                 "store_only": only["wall"], "store_only_cpu": only["cpu"], "quads": only["quads"], "store_bytes": size,
                 "store": store, "mimalloc": preloaded and preloaded["rc"] == 0
@@ -119,7 +122,8 @@ def measure(n: int, jobs: int | None = None, keep: str | None = None, repeat: in
 
 def report(r: dict) -> str:
     walls = r.get("first_all", [r["first"]])
-    spread = (f" (median of {len(walls)}: {', '.join(f'{w:.1f}' for w in walls)} s)" if len(walls) > 1 else "")
+    spread = (f" (median of {len(walls)}: {', '.join(f'{w:.1f}' for w in walls)} s, `measure.speed` before each "
+              f"{', '.join(f'{x:.1f}' for x in r['speeds'])} ms)" if len(walls) > 1 else "")
     return (f"{r['policies']:,} policies, {r['jobs']} jobs: first build {r['first']:.1f} s{spread} "
             f"({r['policies'] / r['first']:.1f} policies/s), peak memory {r['peak_rss'] / 2**20:,.0f} MiB; "
             f"second build {r['second']:.1f} s ({100 * r['second'] / r['first']:.1f} % of the first, "
