@@ -69,7 +69,7 @@ def test_workers_freeze_the_lexicon_and_collect_less_often_but_not_the_building_
     finally:
         pool.shutdown()
     assert thresholds == b.WORKER_GC_THRESHOLDS != before
-    assert frozen > 10000                  # the lexicon, loaded before the fork
+    assert frozen > 10000                  # what the parent held at the fork (the lexicon among it)
     assert gc.get_threshold() == before
 
 
