@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -256,6 +257,13 @@ class _StoreWriter:
         return batch
 
     def _run(self) -> None:
+        try:
+            with getattr(self.store, "loading", nullcontext)():   # hashes with the next batch (Store)
+                self._write_batches()
+        except BaseException as exc:                    # re-raised in the building thread
+            self.error = self.error or exc
+
+    def _write_batches(self) -> None:
         while True:
             with self.cond:
                 while not self._ready() and not (self.closed and not self.pending):
@@ -266,7 +274,7 @@ class _StoreWriter:
             if self.error is None:
                 try:
                     self.store.add_graphs(batch)
-                except BaseException as exc:            # re-raised in the building thread
+                except BaseException as exc:
                     self.error = exc
 
     def put(self, graph: PolicyGraph) -> None:

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +13,7 @@ import pytest
 from conftest import EXAMPLES, MANIFEST
 from policykg.build import build
 from policykg.extract import extract_file
-from policykg.graph.rdf import policy_graph
+from policykg.graph.rdf import PolicyGraph, policy_graph
 from policykg.graph.store import Store
 
 
@@ -135,14 +136,87 @@ def test_a_bulk_load_cut_short_is_dropped_when_the_store_is_next_opened(serial_s
     st.close()
     without = quads(path)
     st = Store(path)
-    with st._journal([pg.graph]):
-        st.ox.bulk_load(pg.shared + pg.nquads, format=ox.RdfFormat.N_QUADS)
-        st.close()
-        break_off = os.path.join(path, "policykg-loading")
-        shutil.copy(break_off, break_off + ".kept")              # the process dies here: the journal stays
-    os.replace(break_off + ".kept", break_off)
+    st._journal([pg])                                            # as before a bulk load
+    st.ox.bulk_load(pg.shared + pg.nquads, format=ox.RdfFormat.N_QUADS)
+    st.close()                                                   # the process dies here: the journal stays
+    break_off = os.path.join(path, "policykg-loading")
+    assert os.path.exists(break_off)
     assert quads(path) == without
     assert not os.path.exists(break_off)
+
+
+def _graphs(*names):
+    return [policy_graph(extract_file(os.path.join(EXAMPLES, n))) for n in names]
+
+
+def _hashed(st) -> set:
+    return set(st.policy_hashes())
+
+
+def test_while_loading_a_batch_gets_its_hashes_with_the_next_bulk_load(tmp_path):
+    """Within ``loading()`` (a build's writer), a batch's hashes wait for the next batch's bulk load,
+    the journal naming the batch meanwhile, and the last batch's come on leaving: the same quads as
+    batches written one by one, and no journal left."""
+    a, b = _graphs("infomart.en.txt"), _graphs("inagora-onemall.en.txt", "kaikorero.ja.txt")
+    journal = tmp_path / "held" / "policykg-loading"
+    st = Store(str(tmp_path / "held"))
+    with st.loading():
+        st.add_graphs(a)
+        assert _hashed(st) == set() and journal.read_text().split() == [a[0].graph]
+        st.add_graphs(b)
+        assert _hashed(st) == {a[0].graph}
+        assert journal.read_text().split() == [g.graph for g in b]
+    assert _hashed(st) == {g.graph for g in a + b} and not journal.exists()
+    st.close()
+    plain = Store(str(tmp_path / "plain"))
+    plain.add_graphs(a)
+    assert _hashed(plain) == {a[0].graph} and not (tmp_path / "plain" / "policykg-loading").exists()
+    plain.add_graphs(b)
+    plain.close()
+    assert quads(str(tmp_path / "held")) == quads(str(tmp_path / "plain"))
+
+
+def test_a_build_killed_while_loading_loses_only_the_graphs_without_hashes(tmp_path):
+    """Killed after a second batch is loaded: the first batch (hashed by the second's load) stays,
+    the second (waiting for its hashes) is dropped when the store is next opened."""
+    a, b = _graphs("infomart.en.txt"), _graphs("inagora-onemall.en.txt")
+    path = str(tmp_path / "store")
+    script = f"""if True:
+        import os, sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        from test_build import Store, _graphs
+        st = Store({path!r})
+        with st.loading():
+            st.add_graphs(_graphs("infomart.en.txt"))
+            st.add_graphs(_graphs("inagora-onemall.en.txt"))
+            st.ox.flush()
+            os._exit(3)                                 # killed before leaving
+    """
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 3
+    assert os.path.exists(os.path.join(path, "policykg-loading"))
+    st = Store(path, read_only=True)
+    assert _hashed(st) == {a[0].graph}
+    assert {q.graph_name.value for q in st.ox} == {a[0].graph, "https://w3id.org/policykg/id/graph/organizations"}
+    st.close()
+
+
+def test_a_failed_bulk_load_while_loading_keeps_the_batch_before_it(tmp_path):
+    """A batch whose bulk load fails: the batch before it gets its hashes all the same, the failed
+    one stays named in the journal and is dropped when the store is next opened."""
+    a, b = _graphs("infomart.en.txt"), _graphs("inagora-onemall.en.txt")
+    broken = PolicyGraph(b[0].graph, b[0].nquads + b"not a quad\n", b[0].sha256, b[0].shared)
+    path = str(tmp_path / "store")
+    st = Store(path)
+    with pytest.raises(SyntaxError):
+        with st.loading():
+            st.add_graphs(a)
+            st.add_graphs([broken])
+    assert _hashed(st) == {a[0].graph}
+    assert (tmp_path / "store" / "policykg-loading").read_text().split() == [b[0].graph]
+    st.close()
+    st = Store(path, read_only=True)
+    assert not any(q.graph_name.value == b[0].graph for q in st.ox)
+    st.close()
 
 
 def test_a_changed_policy_leaves_no_organisation_it_no_longer_names(corpus, tmp_path):
