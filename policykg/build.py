@@ -37,8 +37,8 @@ from .graph.stores import open_store
 #: (bench/RESULTS.md), and a small corpus still goes in while it is extracted. Extraction waits
 #: while twice the most are waiting, so memory stays bounded.
 BATCH_MIN_POLICIES = 200
-BATCH_POLICIES = 1000
-BATCH_BYTES = 128 * 1024 * 1024
+BATCH_POLICIES = 1600
+BATCH_BYTES = 192 * 1024 * 1024
 BATCH_SECONDS = 10.0
 
 #: a build that stored at least this many policies, and at least a tenth of the store's, compacts

@@ -146,7 +146,7 @@ def extract(paths, controller, fmt, max_bytes):
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True, help="Skip larger files.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores; 1: no workers).")
 @click.option("--batch", type=click.IntRange(min=1),
-              help="Most policies written to the store at once (default 1000; fewer: less memory, a slower build).")
+              help="Most policies written to the store at once (default 1600; fewer: less memory, a slower build).")
 @click.option("--compact/--no-compact", default=None,
               help="Merge the store's files at the end, for faster queries (default: after 1000 or more policies).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")

@@ -127,3 +127,11 @@ def test_python_dash_m(tmp_path):
     import sys
     p = subprocess.run([sys.executable, "-m", "policykg", "queries"], capture_output=True, text=True)
     assert p.returncode == 0 and "overlap" in p.stdout
+
+
+def test_build_help_gives_the_batch_and_compaction_defaults_the_build_uses():
+    from policykg.build import BATCH_POLICIES, COMPACT_AFTER
+    r = CliRunner().invoke(main, ["build", "--help"], terminal_width=200)
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert f"(default {BATCH_POLICIES};" in text and f"(default: after {COMPACT_AFTER} or more policies)" in text
