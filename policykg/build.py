@@ -276,6 +276,7 @@ class _StoreWriter:
                     self.store.add_graphs(batch)
                 except BaseException as exc:
                     self.error = exc
+            del batch                                   # (not kept while the next one gathers)
 
     def put(self, graph: PolicyGraph) -> None:
         """Add one policy's graph; waits while twice the most the store takes at once are waiting."""

@@ -163,6 +163,7 @@ def test_while_loading_a_batch_gets_its_hashes_with_the_next_bulk_load(tmp_path)
     with st.loading():
         st.add_graphs(a)
         assert _hashed(st) == set() and journal.read_text().split() == [a[0].graph]
+        assert [p.nquads for p in st._held] == [b""]              # a waiting batch's quads are not kept
         st.add_graphs(b)
         assert _hashed(st) == {a[0].graph}
         assert journal.read_text().split() == [g.graph for g in b]

@@ -184,7 +184,7 @@ class Store:
             raise
         self._graphs.update(p.graph for p in new)
         if self._holding:
-            self._held = new
+            self._held = [PolicyGraph(p.graph, b"", p.sha256) for p in new]   # (their N-Quads not kept)
             self._journal(new)
         else:
             self._write_hashes(new)
