@@ -180,7 +180,7 @@ def test_while_loading_a_batch_gets_its_hashes_with_the_next_bulk_load(tmp_path)
 def test_a_build_killed_while_loading_loses_only_the_graphs_without_hashes(tmp_path):
     """Killed after a second batch is loaded: the first batch (hashed by the second's load) stays,
     the second (waiting for its hashes) is dropped when the store is next opened."""
-    a, b = _graphs("infomart.en.txt"), _graphs("inagora-onemall.en.txt")
+    a = _graphs("infomart.en.txt")
     path = str(tmp_path / "store")
     script = f"""if True:
         import os, sys
